@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { ConfigError } from '../errors/app-error.js';
+
+/** Service configuration, read once from the environment at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder of the SQLite file, the key file and the generated API token. */
+  dataDir: string;
+  /** Token from `ACTIVATOR_API_TOKEN`; when absent one is generated into the data directory. */
+  apiToken?: string;
+  /** 32-byte key from `ACTIVATOR_SECRET_KEY`; when absent a key file is used. */
+  secretKey?: Buffer;
+  /** Allows loopback and private `baseUrl`s (tests, the simulator). */
+  allowPrivateDestinations: boolean;
+  /** Egress proxy for partner calls (`HTTPS_PROXY`). */
+  httpsProxy?: string;
+  logLevel: string;
+  databaseUrl?: string;
+  natsUrl?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    port: parsePort(env.PORT),
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? './data'),
+    apiToken: parseApiToken(env.ACTIVATOR_API_TOKEN),
+    secretKey: parseSecretKey(env.ACTIVATOR_SECRET_KEY),
+    allowPrivateDestinations: parseBoolean(
+      'ACTIVATOR_ALLOW_PRIVATE_DESTINATIONS',
+      env.ACTIVATOR_ALLOW_PRIVATE_DESTINATIONS,
+    ),
+    httpsProxy: nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy),
+    logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    natsUrl: nonEmpty(env.NATS_URL),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+
+  return trimmed ? trimmed : undefined;
+}
+
+function parsePort(value: string | undefined): number {
+  const text = nonEmpty(value);
+  if (text === undefined) return 8080;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new ConfigError('PORT', `expected a port number from 0 to 65535, got '${text}'.`);
+  }
+
+  return port;
+}
+
+function parseBoolean(variable: string, value: string | undefined): boolean {
+  const text = nonEmpty(value)?.toLowerCase();
+  if (text === undefined || text === 'false' || text === '0') return false;
+  if (text === 'true' || text === '1') return true;
+  throw new ConfigError(variable, `expected 'true' or 'false', got '${text}'.`);
+}
+
+function parseApiToken(value: string | undefined): string | undefined {
+  const token = nonEmpty(value);
+  if (token !== undefined && token.length < 16) {
+    throw new ConfigError(
+      'ACTIVATOR_API_TOKEN',
+      'the token is shorter than 16 characters. Use a long random value, for example `openssl rand -hex 32`.',
+    );
+  }
+
+  return token;
+}
+
+function parseSecretKey(value: string | undefined): Buffer | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  const key = Buffer.from(text, 'base64');
+  const isCanonicalBase64 = key.toString('base64') === text;
+  if (!isCanonicalBase64 || key.length !== 32) {
+    throw new ConfigError(
+      'ACTIVATOR_SECRET_KEY',
+      'expected the base64 encoding of 32 random bytes (create one with `openssl rand -base64 32`). ' +
+        'The value was not changed or logged; unset the variable to use a key file in DATA_DIR instead.',
+    );
+  }
+
+  return key;
+}
