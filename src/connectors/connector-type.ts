@@ -1,0 +1,105 @@
+import type { TObject } from 'typebox';
+import type { PartnerHttpClient } from '../net/partner-http-client.js';
+import type { DeliveryLimits } from './common-settings.js';
+
+/** Whether a type sends data server to server or through a tag in the browser. */
+export type ConnectorKind = 'server-to-server' | 'tag-based';
+
+/** Identifier types a profile can carry; partner types add their own ids (`xandrUid`, ...). */
+export type IdentifierType = 'email' | 'phone' | 'maid' | 'externalId' | (string & {});
+
+/** Error categories of a failed attempt, as counted in the statistics. */
+export type ErrorCategory = 'invalid_credentials' | 'timeout' | 'partner_error' | 'other';
+
+/** Result of a credential check, returned as is by `POST /connectors/:id/test`. */
+export interface CredentialCheckResult {
+  ok: boolean;
+  category?: ErrorCategory;
+  partnerCode?: string;
+  message?: string;
+}
+
+/** What the engine hands a type for one call: parsed settings, decrypted credentials, HTTP. */
+export interface ConnectorContext<Settings, Credentials> {
+  settings: Settings;
+  credentials: Credentials;
+  /** Client with the connector's timeout, `baseUrl` guard and proxy already applied. */
+  http: PartnerHttpClient;
+}
+
+/** One profile in a batch, with identifiers already normalized at ingest. */
+export interface BatchProfile {
+  /** Activation key the outcome is reported against. */
+  key: string;
+  identifiers: Partial<Record<IdentifierType, string[]>>;
+  attributes?: Record<string, unknown>;
+}
+
+/** One batch: all profiles go to one destination with one operation. */
+export interface Batch<AudienceSettings> {
+  operation: 'add' | 'remove';
+  destination: AudienceSettings;
+  profiles: BatchProfile[];
+}
+
+/** Outcome of one profile in one attempt. */
+export type ProfileOutcome =
+  | { key: string; status: 'added' | 'removed' }
+  | { key: string; status: 'skipped'; reason: 'no_identifier' | 'invalid_identifier' }
+  | {
+      key: string;
+      status: 'error';
+      category: ErrorCategory;
+      retryable: boolean;
+      partnerCode?: string;
+      partnerMessage?: string;
+      httpStatus?: number;
+      /** Seconds the partner asked to wait (`Retry-After`), when it said so. */
+      retryAfterSeconds?: number;
+    };
+
+/**
+ * A connector type: one partner integration. Types never touch the queue or the store; the
+ * engine gives them a batch, an HTTP client and the decrypted credentials.
+ */
+export interface ConnectorType<
+  Settings = unknown,
+  Credentials = unknown,
+  AudienceSettings = unknown,
+> {
+  /** Stable type id, such as `meta-custom-audiences`. */
+  id: string;
+  name: string;
+  kind: ConnectorKind;
+  /** Identifier types the sender reads from a profile. */
+  identifierTypes: IdentifierType[];
+  /** The partner's API origin; a connector's `baseUrl` setting replaces it. */
+  defaultBaseUrl: string;
+  /** True when an operator may configure several connectors of this type. */
+  multipleConfigurations: boolean;
+  /** JSON Schema of the type's own settings; the common settings are added by the catalog. */
+  settingsSchema: TObject;
+  credentialsSchema: TObject;
+  audienceSettingsSchema: TObject;
+  /** Limits used when the connector sets none. */
+  defaults: DeliveryLimits & { maxBatchSize: number };
+  /** Rewrites accepted spellings into the stored form (for example strips an `act_` prefix). */
+  normalizeSettings?(settings: Settings): Settings;
+  checkCredentials(
+    context: ConnectorContext<Settings, Credentials>,
+  ): Promise<CredentialCheckResult>;
+  sendBatch(
+    context: ConnectorContext<Settings, Credentials>,
+    batch: Batch<AudienceSettings>,
+  ): Promise<BatchResult>;
+}
+
+/** What became of one batch request. */
+export interface BatchResult {
+  outcomes: ProfileOutcome[];
+  /**
+   * Rows the partner rejected but reported only as a count (Meta's `num_invalid_entries`); the
+   * profiles themselves are reported as accepted.
+   */
+  invalidEntries?: number;
+}
