@@ -1,0 +1,72 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ConnectorCatalog } from '../connectors/catalog.js';
+import type { ConnectorService } from '../connectors/management/connector-service.js';
+import type { Logger } from '../log/logger.js';
+import type { AuditRepository } from '../store/audit-repository.js';
+import { createAjv, describeValidationErrors } from '../validation/schema-validator.js';
+import { createAuthHook } from './auth-hook.js';
+import { handleApiError } from './error-handler.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { catalogRoutes } from './routes/catalog-routes.js';
+import { connectorRoutes } from './routes/connector-routes.js';
+
+/** Largest JSON body the configuration API accepts, in bytes. */
+export const API_BODY_LIMIT_BYTES = 1_048_576;
+
+export interface ApiServerOptions {
+  logger: Logger;
+  verifyToken: (token: string) => boolean;
+  catalog: ConnectorCatalog;
+  connectors: ConnectorService;
+  audit: AuditRepository;
+}
+
+export type ApiServer = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  Logger,
+  TypeBoxTypeProvider
+>;
+
+/** Builds the HTTP API: `/health`, the OpenAPI document and docs, and `/api/v1`. */
+export async function buildApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: API_BODY_LIMIT_BYTES,
+    schemaErrorFormatter: (errors, dataVar) => new Error(describeValidationErrors(errors, dataVar)),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ajv = createAjv();
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  app.setErrorHandler(handleApiError);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Activator API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (api) => {
+      api.decorateRequest('actor', '');
+      api.addHook('onRequest', createAuthHook(options.verifyToken));
+      await api.register(catalogRoutes(options.catalog));
+      await api.register(connectorRoutes(options.connectors));
+      await api.register(auditRoutes(options.audit));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app;
+}

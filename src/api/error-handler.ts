@@ -1,0 +1,71 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/app-error.js';
+
+/** Error body shape of every API error: Fastify's, plus a stable `code`. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  code: string;
+  [detail: string]: unknown;
+}
+
+function errorBody(statusCode: number, code: string, message: string): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message };
+}
+
+const FASTIFY_MESSAGES: Record<string, (error: FastifyError) => string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: (error) => `The body is not valid JSON: ${error.message}`,
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => 'The body is empty; send a JSON object.',
+  FST_ERR_CTP_BODY_TOO_LARGE: () =>
+    'The body is larger than this endpoint accepts; send less data per request.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (error) =>
+    `${error.message}; send Content-Type: application/json.`,
+};
+
+/** Maps every error to the API error shape; unexpected ones are logged and answered as 500. */
+export function handleApiError(
+  error: FastifyError | AppError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  if (error instanceof AppError) {
+    request.log.info({ code: error.code, statusCode: error.statusCode }, 'request rejected');
+
+    return reply
+      .status(error.statusCode)
+      .send({ ...errorBody(error.statusCode, error.code, error.message), ...error.details });
+  }
+  if (error.validation) {
+    request.log.info({ code: 'REQUEST_INVALID' }, 'request failed validation');
+
+    return reply.status(400).send(errorBody(400, 'REQUEST_INVALID', error.message));
+  }
+  const statusCode = error.statusCode ?? 500;
+  if (statusCode >= 400 && statusCode < 500) {
+    const describe = error.code ? FASTIFY_MESSAGES[error.code] : undefined;
+    request.log.info({ code: error.code, statusCode }, 'request rejected');
+
+    return reply
+      .status(statusCode)
+      .send(
+        errorBody(
+          statusCode,
+          error.code ?? 'REQUEST_INVALID',
+          describe ? describe(error) : error.message,
+        ),
+      );
+  }
+  request.log.error({ err: error }, 'request failed');
+
+  return reply
+    .status(500)
+    .send(
+      errorBody(
+        500,
+        'INTERNAL',
+        `The request failed inside the service; the log has the details under request id ${request.id}.`,
+      ),
+    );
+}
