@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import type { Logger } from '../log/logger.js';
 import type { Database } from './schema.js';
 import type { SqlDialectName } from './store.js';
+import { createDeliveryTables } from './migrations/0003-delivery.js';
 
 /**
  * Versioned schema migrations, run in order at start. Each is written with Kysely's schema
@@ -94,6 +95,11 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
           .on('journey_version_connectors')
           .column('connector_id')
           .execute();
+      },
+    },
+    '0003_delivery': {
+      async up(db: Kysely<unknown>) {
+        await createDeliveryTables(db, dialect);
       },
     },
   };

@@ -8,6 +8,11 @@ export interface Database {
   audience_connections: AudienceConnectionTable;
   journeys: JourneyTable;
   journey_version_connectors: JourneyVersionConnectorTable;
+  activations: ActivationTable;
+  delivery_ledger: DeliveryLedgerTable;
+  stats_hourly: StatsHourlyTable;
+  stats_daily: StatsDailyTable;
+  error_samples: ErrorSampleTable;
 }
 
 export interface ConnectorTable {
@@ -24,6 +29,8 @@ export interface ConnectorTable {
   credentials: string;
   created_at: string;
   updated_at: string;
+  /** When deliveries paused for invalid credentials (epoch ms); the retry age clock stops. */
+  paused_at: number | null;
 }
 
 export interface AuditLogTable {
@@ -61,4 +68,73 @@ export interface JourneyVersionConnectorTable {
   journey_id: string;
   version: 'draft' | 'published';
   connector_id: string;
+}
+
+/**
+ * The embedded activation queue. A key (connector, destination, profile) has at most one waiting
+ * row (`in_flight = 0`), which later enqueues overwrite, and at most one row in flight.
+ * Times are Unix epoch milliseconds.
+ */
+export interface ActivationTable {
+  id: Generated<number>;
+  connector_id: string;
+  /** Stable text form of the destination, such as the custom audience id. */
+  destination_key: string;
+  /** Destination settings as JSON, handed to the sender. */
+  destination: string;
+  profile_id: string;
+  operation: 'add' | 'remove';
+  /** Identifiers and attributes to send, as JSON. */
+  profile: string;
+  in_flight: 0 | 1;
+  /** Claim id while in flight. */
+  batch_id: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  /** When the current desired state was enqueued; the retry age counts from here. */
+  enqueued_at: number;
+  first_enqueued_at: number;
+  /** Last failure, as JSON `{ category, partnerCode?, httpStatus? }`. */
+  last_error: string | null;
+}
+
+/** What each partner holds: the identifiers last accepted per (connector, destination, profile). */
+export interface DeliveryLedgerTable {
+  connector_id: string;
+  destination_key: string;
+  profile_id: string;
+  identifiers: string;
+  updated_at: string;
+}
+
+/** Counters per connector, UTC hour (`YYYY-MM-DDTHH`) and metric. */
+export interface StatsHourlyTable {
+  connector_id: string;
+  hour: string;
+  metric: string;
+  count: number;
+}
+
+/** Counters per connector, UTC day (`YYYY-MM-DD`) and metric. */
+export interface StatsDailyTable {
+  connector_id: string;
+  day: string;
+  metric: string;
+  count: number;
+}
+
+/** Recent delivery errors of a connector, with identifiers and secrets redacted. */
+export interface ErrorSampleTable {
+  id: Generated<number>;
+  connector_id: string;
+  at: string;
+  category: string;
+  http_status: number | null;
+  partner_code: string | null;
+  partner_message: string | null;
+  batch_size: number;
+  summary: string;
+  fix: string;
+  request: string;
+  response: string;
 }
