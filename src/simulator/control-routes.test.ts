@@ -148,6 +148,8 @@ describe('control body validation', () => {
       { fault: { mode: 'delay' }, field: 'body.delayMs' },
       { fault: { mode: 'status' }, field: 'body.status' },
       { fault: { mode: 'partner_error' }, field: 'body.code' },
+      { fault: { mode: 'reject_marked' }, field: 'body.value' },
+      { fault: { mode: 'invalid_marked' }, field: 'body.value' },
     ];
 
     for (const { fault, field } of cases) {
@@ -163,6 +165,16 @@ describe('control body validation', () => {
       { fault: { mode: 'html', delayMs: 10 }, field: 'body.delayMs' },
       { fault: { mode: 'delay', delayMs: 10, code: 2 }, field: 'body.code' },
       { fault: { mode: 'status', status: 500, subcode: 33 }, field: 'body.subcode' },
+      { fault: { mode: 'html', value: 'x' }, field: 'body.value' },
+      { fault: { mode: 'reject_marked', value: 'x', code: 2 }, field: 'body.code' },
+      {
+        fault: { mode: 'delay', delayMs: 10, retryAfterSeconds: 5 },
+        field: 'body.retryAfterSeconds',
+      },
+      {
+        fault: { mode: 'reject_marked', value: 'x', retryAfterSeconds: 5 },
+        field: 'body.retryAfterSeconds',
+      },
     ];
 
     for (const { fault, field } of cases) {
@@ -180,6 +192,12 @@ describe('control body validation', () => {
       { fault: { mode: 'html', seconds: -1 }, field: 'body.seconds' },
       { fault: { mode: 'status', status: 99 }, field: 'body.status' },
       { fault: { mode: 'delay', delayMs: 1.5 }, field: 'body.delayMs' },
+      {
+        fault: { mode: 'status', status: 503, retryAfterSeconds: 1.5 },
+        field: 'body.retryAfterSeconds',
+      },
+      { fault: { mode: 'reject_marked', value: '' }, field: 'body.value' },
+      { fault: { mode: 'reject_marked', value: 7 }, field: 'body.value' },
     ];
 
     for (const { fault, field } of cases) {

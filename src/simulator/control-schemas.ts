@@ -27,6 +27,11 @@ export const FaultBody = Type.Object(
     code: Type.Optional(Type.Integer({ minimum: 0 })),
     subcode: Type.Optional(Type.Integer({ minimum: 0 })),
     message: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    // Negative and very large values are accepted, so that tests can check how clients clamp them.
+    retryAfterSeconds: Type.Optional(
+      Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 }),
+    ),
+    value: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     count: Type.Optional(Type.Integer({ minimum: 1 })),
     seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400 })),
   },
@@ -49,7 +54,17 @@ export type TokenStateBody = Static<typeof TokenStateBody>;
 
 export const AudienceIdParams = Type.Object({ id: Type.String() });
 
-type FaultOption = 'delayMs' | 'status' | 'code' | 'subcode' | 'message';
+const FAULT_OPTIONS = [
+  'delayMs',
+  'status',
+  'code',
+  'subcode',
+  'message',
+  'retryAfterSeconds',
+  'value',
+] as const;
+
+type FaultOption = (typeof FAULT_OPTIONS)[number];
 
 interface FaultModeOptions {
   required: FaultOption[];
@@ -59,12 +74,20 @@ interface FaultModeOptions {
 /** Fault fields each mode requires and accepts, besides `partner`, `count` and `seconds`. */
 const FAULT_MODE_OPTIONS: Record<FaultBody['mode'], FaultModeOptions> = {
   delay: { required: ['delayMs'], allowed: ['delayMs'] },
-  status: { required: ['status'], allowed: ['status', 'code', 'subcode', 'message'] },
-  partner_error: { required: ['code'], allowed: ['code', 'subcode', 'status', 'message'] },
+  status: {
+    required: ['status'],
+    allowed: ['status', 'code', 'subcode', 'message', 'retryAfterSeconds'],
+  },
+  partner_error: {
+    required: ['code'],
+    allowed: ['code', 'subcode', 'status', 'message', 'retryAfterSeconds'],
+  },
   reset: { required: [], allowed: [] },
   html: { required: [], allowed: [] },
   expired_token: { required: [], allowed: [] },
   missing_permission: { required: [], allowed: [] },
+  reject_marked: { required: ['value'], allowed: ['value'] },
+  invalid_marked: { required: ['value'], allowed: ['value'] },
 };
 
 /** Returns a message naming the field when the fault's fields do not fit its mode. */
@@ -73,8 +96,7 @@ export function findFaultOptionError(fault: FaultBody): string | undefined {
   const missing = options.required.find((name) => fault[name] === undefined);
   if (missing) return `Missing required field body.${missing} for mode ${fault.mode}.`;
 
-  const allOptions: FaultOption[] = ['delayMs', 'status', 'code', 'subcode', 'message'];
-  const extra = allOptions.find(
+  const extra = FAULT_OPTIONS.find(
     (name) => fault[name] !== undefined && !options.allowed.includes(name),
   );
   if (extra) return `Field body.${extra} does not apply to mode ${fault.mode}. Remove it.`;

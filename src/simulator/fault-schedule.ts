@@ -9,7 +9,15 @@ export const FAULT_MODES = [
   'html',
   'expired_token',
   'missing_permission',
+  'reject_marked',
+  'invalid_marked',
 ] as const;
+
+/** Modes that apply only to audience uploads whose data contains the fault's `value`. */
+export const MARKED_VALUE_FAULT_MODES: ReadonlySet<FaultMode> = new Set([
+  'reject_marked',
+  'invalid_marked',
+]);
 
 export type FaultMode = (typeof FAULT_MODES)[number];
 
@@ -24,6 +32,10 @@ export interface FaultSettings {
   subcode?: number;
   /** Error message for `partner_error` and for `status` with a code. */
   message?: string;
+  /** `Retry-After` header value in seconds for `status` and `partner_error`. */
+  retryAfterSeconds?: number;
+  /** Cell value that marks the upload rows a `reject_marked` or `invalid_marked` fault targets. */
+  value?: string;
   /** Number of requests the fault applies to. */
   count?: number;
   /** Time in seconds the fault stays active. */
@@ -48,8 +60,8 @@ interface ScheduledFault {
 
 /**
  * Faults waiting to be applied, oldest first. Each partner request takes the oldest active fault
- * that matches its partner, so faults added one after another apply to requests in that order.
- * A fault without `count` and `seconds` stays active until the faults are cleared.
+ * that matches its partner and the request, so faults added one after another apply to requests
+ * in that order. A fault without `count` and `seconds` stays active until the faults are cleared.
  */
 export class FaultSchedule {
   #faults: ScheduledFault[] = [];
@@ -67,10 +79,19 @@ export class FaultSchedule {
     return describeFault(fault);
   }
 
-  /** Returns the fault for one request of `partner` and uses up one of its `count`. */
-  take(partner: SimulatorPartner, nowMs = Date.now()): ActiveFault | undefined {
+  /**
+   * Returns the fault for one request of `partner` and uses up one of its `count`. A fault for
+   * which `matchesRequest` returns false is passed over and keeps its `count`.
+   */
+  take(
+    partner: SimulatorPartner,
+    matchesRequest: (fault: FaultSettings) => boolean = () => true,
+    nowMs = Date.now(),
+  ): ActiveFault | undefined {
     this.#dropExpired(nowMs);
-    const fault = this.#faults.find((candidate) => appliesTo(candidate, partner));
+    const fault = this.#faults.find(
+      (candidate) => appliesTo(candidate, partner) && matchesRequest(candidate.settings),
+    );
     if (!fault) return undefined;
 
     if (fault.remainingCount !== undefined) {

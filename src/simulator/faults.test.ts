@@ -244,3 +244,199 @@ describe('simulator close', () => {
     await expect(pending).rejects.toThrow(TypeError);
   });
 });
+
+const AUDIENCE_ID = '111';
+
+interface UploadResult {
+  status: number;
+  // Response bodies are checked field by field.
+  body: any;
+}
+
+/** Sends a Meta users request with one EXTERN_ID row per value. */
+async function upload(values: string[], method = 'POST'): Promise<UploadResult> {
+  const response = await fetch(`${simulator.url}/v25.0/${AUDIENCE_ID}/users`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      payload: { schema: ['EXTERN_ID'], data: values.map((value) => [value]) },
+      access_token: 'token-ok',
+    }),
+  });
+
+  return { status: response.status, body: await response.json() };
+}
+
+async function createAudience(): Promise<void> {
+  const response = await postControl('/_control/audiences', {
+    partner: 'meta',
+    id: AUDIENCE_ID,
+    name: 'Test',
+  });
+  expect(response.status).toBe(201);
+}
+
+async function readMemberIds(): Promise<string[]> {
+  const response = await fetch(`${simulator.url}/_control/audiences/${AUDIENCE_ID}`);
+  const body = (await response.json()) as { members: { EXTERN_ID: string }[] };
+
+  return body.members.map((member) => member.EXTERN_ID);
+}
+
+describe('reject_marked fault', () => {
+  beforeEach(createAudience);
+
+  it('rejects upload with marked value', async () => {
+    await addFault({ mode: 'reject_marked', value: 'bad' });
+
+    const result = await upload(['good-1', 'bad', 'good-2']);
+
+    expect(result.status).toBe(400);
+    expect(result.body.error.code).toBe(100);
+    expect(result.body.error.error_subcode).toBeUndefined();
+    expect(result.body.error.message).toMatch(/invalid data/);
+    expect(await readMemberIds()).toEqual([]);
+  });
+
+  it('passes upload without marked value', async () => {
+    await addFault({ mode: 'reject_marked', value: 'bad' });
+
+    const result = await upload(['good-1', 'good-2']);
+
+    expect(result.status).toBe(200);
+    expect(await readMemberIds()).toEqual(['good-1', 'good-2']);
+  });
+
+  it('matches whole cells only', async () => {
+    await addFault({ mode: 'reject_marked', value: 'bad' });
+
+    expect((await upload(['bad-1', 'not-bad'])).status).toBe(200);
+  });
+
+  it('rejects removal with marked value', async () => {
+    await addFault({ mode: 'reject_marked', value: 'bad' });
+
+    expect((await upload(['bad'], 'DELETE')).status).toBe(400);
+  });
+
+  it('leaves other requests alone', async () => {
+    await addFault({ mode: 'reject_marked', value: 'bad' });
+
+    expect((await getAccount()).status).toBe(200);
+  });
+
+  it('counts only rejected requests', async () => {
+    await addFault({ mode: 'reject_marked', value: 'bad', count: 2 });
+
+    const statuses = [];
+    for (const values of [['good'], ['bad'], ['good'], ['bad', 'good'], ['bad']]) {
+      statuses.push((await upload(values)).status);
+    }
+
+    expect(statuses).toEqual([200, 400, 200, 400, 200]);
+  });
+
+  it('ends after seconds', async () => {
+    await addFault({ mode: 'reject_marked', value: 'bad', seconds: 0.3 });
+
+    const during = await upload(['bad']);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const after = await upload(['bad']);
+
+    expect(during.status).toBe(400);
+    expect(after.status).toBe(200);
+  });
+
+  it('lets later fault take unmatched request', async () => {
+    await addFault({ mode: 'reject_marked', value: 'bad' });
+    await addFault({ mode: 'status', status: 503, count: 1 });
+
+    const response = await getAccount();
+
+    expect(response.status).toBe(503);
+  });
+
+  it('names the fault in the request log', async () => {
+    await addFault({ mode: 'reject_marked', value: 'bad', count: 1 });
+    await upload(['bad']);
+
+    const response = await fetch(`${simulator.url}/_control/requests`);
+    const body = (await response.json()) as { items: { fault?: string; status?: number }[] };
+
+    expect(body.items[0]?.fault).toBe('reject_marked');
+    expect(body.items[0]?.status).toBe(400);
+  });
+});
+
+describe('invalid_marked fault', () => {
+  beforeEach(createAudience);
+
+  it('counts marked rows as invalid entries', async () => {
+    await addFault({ mode: 'invalid_marked', value: 'bad' });
+
+    const result = await upload(['good', 'bad', 'bad']);
+
+    expect(result.status).toBe(200);
+    expect(result.body.num_received).toBe(3);
+    expect(result.body.num_invalid_entries).toBe(2);
+    expect(await readMemberIds()).toEqual(['good']);
+  });
+
+  it('counts only requests with marked rows', async () => {
+    await addFault({ mode: 'invalid_marked', value: 'bad', count: 1 });
+
+    const first = await upload(['good']);
+    const second = await upload(['bad']);
+    const third = await upload(['bad']);
+
+    expect(first.body.num_invalid_entries).toBe(0);
+    expect(second.body.num_invalid_entries).toBe(1);
+    expect(third.body.num_invalid_entries).toBe(0);
+  });
+});
+
+describe('Retry-After on faults', () => {
+  it('status fault sets Retry-After', async () => {
+    await addFault({ mode: 'status', status: 503, retryAfterSeconds: 30, count: 1 });
+
+    const response = await getAccount();
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('30');
+  });
+
+  it('partner_error fault sets Retry-After', async () => {
+    await addFault({ mode: 'partner_error', code: 613, retryAfterSeconds: 120, count: 1 });
+
+    const response = await getAccount();
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('retry-after')).toBe('120');
+    expect((await metaError(response)).code).toBe(613);
+  });
+
+  it('sends negative Retry-After as given', async () => {
+    await addFault({ mode: 'partner_error', code: 4, retryAfterSeconds: -5, count: 1 });
+
+    const response = await getAccount();
+
+    expect(response.headers.get('retry-after')).toBe('-5');
+  });
+
+  it('fault without retryAfterSeconds sends no header', async () => {
+    await addFault({ mode: 'status', status: 503, count: 1 });
+
+    const response = await getAccount();
+
+    expect(response.headers.get('retry-after')).toBeNull();
+  });
+
+  it('partner_error fault sends envelope with 200', async () => {
+    await addFault({ mode: 'partner_error', code: 613, status: 200, count: 1 });
+
+    const response = await getAccount();
+
+    expect(response.status).toBe(200);
+    expect((await metaError(response)).code).toBe(613);
+  });
+});

@@ -19,4 +19,6 @@ export interface PartnerErrorProfile {
   expiredTokenError: PartnerError;
   /** Error for a token that lacks the permission the request needs. */
   missingPermissionError: PartnerError;
+  /** Error for an upload that the partner rejects as a whole because some of its data is invalid. */
+  invalidDataError: PartnerError;
 }

@@ -1,7 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ActiveFault } from './fault-schedule.js';
+import {
+  MARKED_VALUE_FAULT_MODES,
+  type ActiveFault,
+  type FaultSettings,
+} from './fault-schedule.js';
 import type { PartnerError, PartnerErrorProfile } from './partner-error.js';
 import type { RecordedRequest } from './request-log.js';
 import type { SimulatorState } from './simulator-state.js';
@@ -11,6 +15,23 @@ export interface PartnerHookOptions {
   profile: PartnerErrorProfile;
   /** Signal aborted when the simulator closes, so that delayed requests end at once. */
   closing: AbortSignal;
+  /**
+   * Returns the data cells of an audience upload, or `undefined` for any other request.
+   * `reject_marked` and `invalid_marked` faults apply only to requests with a cell equal to
+   * their `value`, so without this function they never apply.
+   */
+  readUploadCells?: (request: FastifyRequest) => readonly string[] | undefined;
+}
+
+/** The value of the `invalid_marked` fault applied to each request. */
+const invalidRowValues = new WeakMap<FastifyRequest, string>();
+
+/**
+ * Returns the value of the `invalid_marked` fault applied to this request, if any. The route
+ * counts every upload row with a cell equal to it as an invalid entry and leaves the row out.
+ */
+export function findInvalidRowValue(request: FastifyRequest): string | undefined {
+  return invalidRowValues.get(request);
 }
 
 const HTML_ERROR_PAGE =
@@ -44,7 +65,7 @@ export function addPartnerHooks(scope: FastifyInstance, options: PartnerHookOpti
       state.requests.attachBody(record, request.body, bodySizeOf(request));
     }
 
-    const fault = state.faults.take(profile.partner);
+    const fault = state.faults.take(profile.partner, matchesMarkedValue(request, options));
     if (!fault) return;
 
     if (record) record.fault = fault.mode;
@@ -59,7 +80,29 @@ export function addPartnerHooks(scope: FastifyInstance, options: PartnerHookOpti
   });
 }
 
-/** Sends the fault's response, or only waits for a `delay` fault and lets the route respond. */
+/**
+ * Returns a check that passes every fault without a marked value, and a `reject_marked` or
+ * `invalid_marked` fault only when the request is an upload with a cell equal to its `value`.
+ */
+function matchesMarkedValue(
+  request: FastifyRequest,
+  options: PartnerHookOptions,
+): (fault: FaultSettings) => boolean {
+  let cells: ReadonlySet<string> | undefined;
+
+  return (fault) => {
+    if (!MARKED_VALUE_FAULT_MODES.has(fault.mode)) return true;
+    if (fault.value === undefined) return false;
+
+    cells ??= new Set(options.readUploadCells?.(request) ?? []);
+    return cells.has(fault.value);
+  };
+}
+
+/**
+ * Sends the fault's response. A `delay` fault only waits, and an `invalid_marked` fault only marks
+ * the request, and then the route responds.
+ */
 async function applyFault(
   fault: ActiveFault,
   request: FastifyRequest,
@@ -78,9 +121,11 @@ async function applyFault(
       reply.code(502).type('text/html; charset=utf-8').send(HTML_ERROR_PAGE);
       return;
     case 'status':
+      setRetryAfter(fault, reply);
       sendStatusFault(fault, reply, profile);
       return;
     case 'partner_error':
+      setRetryAfter(fault, reply);
       sendPartnerError(reply, profile, {
         status: fault.status ?? profile.defaultErrorStatus,
         code: fault.code ?? 1,
@@ -94,6 +139,18 @@ async function applyFault(
     case 'missing_permission':
       sendPartnerError(reply, profile, profile.missingPermissionError);
       return;
+    case 'reject_marked':
+      sendPartnerError(reply, profile, profile.invalidDataError);
+      return;
+    case 'invalid_marked':
+      if (fault.value !== undefined) invalidRowValues.set(request, fault.value);
+      return;
+  }
+}
+
+function setRetryAfter(fault: ActiveFault, reply: FastifyReply): void {
+  if (fault.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(fault.retryAfterSeconds));
   }
 }
 

@@ -9,6 +9,7 @@ import {
 } from './graph-params.js';
 import { findCustomAudience } from './custom-audience.js';
 import { isValidRow, parseUsersPayload, toAudienceMember } from './users-payload.js';
+import { findInvalidRowValue } from '../partner-hooks.js';
 import type { SimulatorState } from '../simulator-state.js';
 
 const USERS_PARAMETERS = ['payload', 'session', ...AUTH_PARAMETERS];
@@ -26,7 +27,8 @@ export interface UsersResponse {
 
 /**
  * Adds (`POST`) or removes (`DELETE`) the payload rows. Invalid rows are counted in
- * `num_invalid_entries` and skipped, and the request still succeeds, as with the real API.
+ * `num_invalid_entries` and skipped, and the request still succeeds, as with the real API. Rows
+ * with a cell equal to the value of an `invalid_marked` fault count as invalid too.
  * A removal removes every member that shares any non-empty value with a row, because Meta
  * matches people on any key.
  */
@@ -45,9 +47,11 @@ export function editAudienceUsers(
   const payload = parseUsersPayload(fields.payload);
   const sessionId = readSessionId(fields.session);
 
+  const invalidValue = findInvalidRowValue(request);
   let invalidRows = 0;
   for (const row of payload.data) {
-    if (!isValidRow(payload.schema, row)) {
+    const isMarked = invalidValue !== undefined && row.includes(invalidValue);
+    if (isMarked || !isValidRow(payload.schema, row)) {
       invalidRows += 1;
       continue;
     }
@@ -65,6 +69,37 @@ export function editAudienceUsers(
     // NOTE: the real API may list samples of invalid values here, but the simulator sends none.
     invalid_entry_samples: {},
   };
+}
+
+/**
+ * Returns the string cells of `payload.data` in a `POST` or `DELETE /{version}/{node}/users`
+ * request, or `undefined` for any other request. It runs before the route validates the payload,
+ * so it skips what it cannot read and leaves rejecting it to the route.
+ */
+export function readUploadCells(request: FastifyRequest): string[] | undefined {
+  const params = request.params as { edge?: string } | undefined;
+  const isUpload = request.method === 'POST' || request.method === 'DELETE';
+  if (params?.edge !== 'users' || !isUpload) return undefined;
+
+  const body = request.body as { payload?: unknown } | null | undefined;
+  let payload: unknown = body?.payload;
+  if (typeof payload === 'string') {
+    try {
+      payload = JSON.parse(payload) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
+  const data: unknown = (payload as { data?: unknown } | null | undefined)?.data;
+  if (!Array.isArray(data)) return undefined;
+
+  const cells: string[] = [];
+  for (const row of data) {
+    if (!Array.isArray(row)) continue;
+    for (const cell of row) if (typeof cell === 'string') cells.push(cell);
+  }
+  return cells;
 }
 
 /** Returns the client's session id, or a new one when the request has no `session`. */

@@ -3,7 +3,7 @@ import { addPartnerHooks } from '../partner-hooks.js';
 import type { SimulatorState } from '../simulator-state.js';
 import { checkAccessToken, readAccessToken } from './access-token.js';
 import { createCustomAudience, readAdAccount } from './ad-account.js';
-import { editAudienceUsers } from './audience-users.js';
+import { editAudienceUsers, readUploadCells } from './audience-users.js';
 import { readCustomAudience } from './custom-audience.js';
 import { formatGraphError, GraphApiError, invalidParameter, unknownPath } from './graph-error.js';
 import { metaErrorProfile } from './meta-error-profile.js';
@@ -43,7 +43,12 @@ export async function metaGraphRoutes(
       Object.fromEntries(new URLSearchParams(body.toString())),
   );
   scope.setErrorHandler(sendGraphError);
-  addPartnerHooks(scope, { state, profile: metaErrorProfile, closing: options.closing });
+  addPartnerHooks(scope, {
+    state,
+    profile: metaErrorProfile,
+    closing: options.closing,
+    readUploadCells,
+  });
 
   const handler = async (request: FastifyRequest<{ Params: GraphParams }>) => {
     const { version, node, edge } = request.params;
