@@ -42,6 +42,12 @@ export interface Batch<AudienceSettings> {
   profiles: BatchProfile[];
 }
 
+/** A one-line meaning of an error and what the operator usually does about it. */
+export interface ErrorExplanation {
+  summary: string;
+  fix: string;
+}
+
 /** Outcome of one profile in one attempt. */
 export type ProfileOutcome =
   | { key: string; status: 'added' | 'removed' }
@@ -56,6 +62,11 @@ export type ProfileOutcome =
       httpStatus?: number;
       /** Seconds the partner asked to wait (`Retry-After`), when it said so. */
       retryAfterSeconds?: number;
+      /**
+       * True when the partner rejected the whole request for a data problem in some of its rows.
+       * The engine splits such a batch in halves to isolate the bad rows.
+       */
+      bisectable?: boolean;
     };
 
 /**
@@ -88,6 +99,8 @@ export interface ConnectorType<
   checkCredentials(
     context: ConnectorContext<Settings, Credentials>,
   ): Promise<CredentialCheckResult>;
+  /** Explains a partner error code for error samples: what it means and the usual fix. */
+  explainError?(partnerCode: string): ErrorExplanation | undefined;
   sendBatch(
     context: ConnectorContext<Settings, Credentials>,
     batch: Batch<AudienceSettings>,

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import { AppError, badRequest, conflict, notFound } from '../../errors/app-error.js';
 import type { Logger } from '../../log/logger.js';
 import { destinationUrlRejection } from '../../net/destination-guard.js';
-import { createPartnerHttpClient } from '../../net/partner-http-client.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { AuditRepository } from '../../store/audit-repository.js';
 import type { ConnectorRepository, ConnectorRow } from '../../store/connector-repository.js';
 import type { Store } from '../../store/store.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../store/schema.js';
 import type { AnyConnectorType, ConnectorCatalog } from '../catalog.js';
-import { resolveLimits } from '../common-settings.js';
+import type { ConnectorContextFactory } from '../runtime/connector-context-factory.js';
 import type { CredentialCheckResult } from '../connector-type.js';
 import { parseConnectorName } from './connector-name.js';
 import { type ConnectorView, MASK, toConnectorView } from './connector-view.js';
@@ -23,11 +23,24 @@ export interface ConnectorServiceOptions {
   catalog: ConnectorCatalog;
   validators: TypeValidators;
   secretBox: SecretBox;
-  dispatcher: Dispatcher;
+  contexts: ConnectorContextFactory;
   allowPrivateDestinations: boolean;
-  viaProxy: boolean;
   logger: Logger;
+  /** Told about status and credential changes, so deliveries stop and resume at once. */
+  lifecycle?: ConnectorLifecycle;
   now?: () => Date;
+}
+
+/** Hooks the delivery engine implements to follow connector changes. */
+export interface ConnectorLifecycle {
+  /** Called before the deactivation commits: no partner request may start after this. */
+  stopDeliveries(connectorId: string): void;
+  /** Drops waiting work of a deactivated connector inside the deactivation transaction. */
+  discardWaiting(connectorId: string, transaction: Transaction<Database>): Promise<number>;
+  /** Called after any committed change: status, settings, credentials or health. */
+  connectorChanged(connectorId: string): void;
+  /** Health known only to the running engine (`circuit_open`), overriding the stored one. */
+  healthOf(connectorId: string): 'circuit_open' | undefined;
 }
 
 export interface CreateConnectorInput {
@@ -68,6 +81,7 @@ export class ConnectorService {
       credentials: this.options.secretBox.seal(input.credentials),
       created_at: at,
       updated_at: at,
+      paused_at: null,
     };
     await this.#inTransaction(async (trx) => {
       await this.#rejectDuplicateName(type.id, name.key, undefined, trx);
@@ -153,6 +167,7 @@ export class ConnectorService {
         trx,
       );
     });
+    this.options.lifecycle?.connectorChanged(id);
     this.options.logger.info(
       { connectorId: id, actor, fields: Object.keys(changes) },
       'connector updated',
@@ -170,8 +185,15 @@ export class ConnectorService {
     if (row.status !== status) {
       const at = this.#now().toISOString();
       const action = status === 'active' ? 'connector.activate' : 'connector.deactivate';
+      if (status === 'deactivated') this.options.lifecycle?.stopDeliveries(id);
       await this.#inTransaction(async (trx) => {
         await this.options.connectors.update(id, { status, updated_at: at }, trx);
+        const discarded =
+          status === 'deactivated'
+            ? await this.options.lifecycle?.discardWaiting(id, trx)
+            : undefined;
+        if (discarded)
+          this.options.logger.info({ connectorId: id, discarded }, 'waiting activations discarded');
         await this.options.audit.append(
           {
             at,
@@ -184,6 +206,7 @@ export class ConnectorService {
           trx,
         );
       });
+      this.options.lifecycle?.connectorChanged(id);
       this.options.logger.info({ connectorId: id, actor, status }, 'connector status changed');
     }
 
@@ -223,17 +246,8 @@ export class ConnectorService {
   async test(id: string, actor: string): Promise<CredentialCheckResult> {
     const row = await this.#requireRow(id);
     const type = this.#requireType(row.type);
-    const settings = JSON.parse(row.settings) as JsonObject & { baseUrl?: string };
-    const credentials = this.options.secretBox.open<JsonObject>(row.credentials);
-    const limits = resolveLimits(settings, type.defaults);
-    const http = createPartnerHttpClient({
-      baseUrl: settings.baseUrl ?? type.defaultBaseUrl,
-      timeoutMs: limits.timeoutMs,
-      dispatcher: this.options.dispatcher,
-      allowPrivateDestinations: this.options.allowPrivateDestinations,
-      viaProxy: this.options.viaProxy,
-    });
-    const result = await type.checkCredentials({ http, settings, credentials });
+    const { context } = this.options.contexts.create(row, type);
+    const result = await type.checkCredentials(context);
     this.options.logger.info(
       {
         connectorId: id,
@@ -260,6 +274,7 @@ export class ConnectorService {
           trx,
         );
       });
+      this.options.lifecycle?.connectorChanged(id);
     }
 
     return result;
@@ -326,9 +341,7 @@ export class ConnectorService {
     }
   }
 
-  async #inTransaction<T>(
-    work: (trx: Parameters<ConnectorRepository['insert']>[1]) => Promise<T>,
-  ): Promise<T> {
+  async #inTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     try {
       return await this.options.store.db.transaction().execute(work);
     } catch (error) {
@@ -348,7 +361,10 @@ export class ConnectorService {
     ).sort();
     const usage = await this.options.connectors.usage(row.id);
 
-    return toConnectorView(row, credentialFields, usage);
+    const health =
+      row.health === 'ok' ? (this.options.lifecycle?.healthOf(row.id) ?? 'ok') : row.health;
+
+    return toConnectorView({ ...row, health }, credentialFields, usage);
   }
 }
 

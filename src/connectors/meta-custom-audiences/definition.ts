@@ -2,7 +2,7 @@ import type { ConnectorType, CredentialCheckResult } from '../connector-type.js'
 import { PartnerRequestError } from '../../net/partner-http-client.js';
 import { parseJsonBody } from '../../net/parse-json-body.js';
 import { MetaGraphClient } from './client.js';
-import { classifyMetaError } from './error-codes.js';
+import { classifyMetaError, findMetaErrorRule } from './error-codes.js';
 import { sendMetaBatch } from './sender.js';
 import {
   META_GRAPH_ORIGIN,
@@ -44,6 +44,13 @@ export const metaCustomAudiences: ConnectorType<
   checkCredentials: async ({ http, settings, credentials }) =>
     checkMetaCredentials(new MetaGraphClient(http, settings, credentials)),
   sendBatch: sendMetaBatch,
+  explainError: (partnerCode) => {
+    const [code, subcode] = partnerCode.split('/').map(Number);
+    if (code === undefined || Number.isNaN(code)) return undefined;
+    const rule = findMetaErrorRule(code, subcode);
+
+    return { summary: rule.explanation, fix: rule.fix };
+  },
 };
 
 async function checkMetaCredentials(client: MetaGraphClient): Promise<CredentialCheckResult> {

@@ -70,6 +70,20 @@ describe('classifyMetaError with Graph error envelope', () => {
     expect(classifyMetaError(400, graphError(368)).retryDelaySeconds).toBe(3600);
   });
 
+  it.each([
+    // code, subcode, bisectable
+    [100, undefined, true],
+    [100, 12345, true],
+    [2650, undefined, true],
+    [100, 33, undefined],
+    [100, 1713230, undefined],
+    [100, 1487366, undefined],
+    [190, undefined, undefined],
+    [613, undefined, undefined],
+  ])('marks code %i subcode %s bisectable %s', (code, subcode, bisectable) => {
+    expect(classifyMetaError(400, graphError(code, subcode)).bisectable).toBe(bisectable);
+  });
+
   it('sets no retry delay for rate limits', () => {
     expect(classifyMetaError(400, graphError(613)).retryDelaySeconds).toBeUndefined();
   });

@@ -10,6 +10,11 @@ export interface MetaErrorRule {
   fix: string;
   /** Minimum wait before the retry, in seconds, when Meta's backoff is not enough. */
   retryDelaySeconds?: number;
+  /**
+   * True when Meta rejects the whole request because of the data in some rows, so splitting the
+   * batch in halves can isolate the bad rows.
+   */
+  bisectable?: boolean;
 }
 
 /** Classification of one failed Meta request. */
@@ -202,6 +207,7 @@ export const META_ERROR_RULES: ReadonlyMap<string, MetaErrorRule> = new Map<stri
       retryable: false,
       explanation: 'Meta rejected a parameter of the request as invalid.',
       fix: 'Read the partner message. If it names a payload field, report it as an Activator bug with this error sample.',
+      bisectable: true,
     },
   ],
   [
@@ -239,6 +245,7 @@ export const META_ERROR_RULES: ReadonlyMap<string, MetaErrorRule> = new Map<stri
       retryable: false,
       explanation: 'Meta failed to update the custom audience.',
       fix: 'Check the audience in Ads Manager. If it looks healthy, retry the failed activations later.',
+      bisectable: true,
     },
   ],
   [

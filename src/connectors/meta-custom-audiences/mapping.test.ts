@@ -117,6 +117,14 @@ describe('buildMetaPayload identifiers', () => {
     ['E.164 phone', { phone: ['+15551234567'] }, 'PHONE', sha256('15551234567')],
     ['formatted phone', { phone: ['+1 (555) 123-4567'] }, 'PHONE', sha256('15551234567')],
     ['phone with 00 prefix', { phone: ['0031612345678'] }, 'PHONE', sha256('31612345678')],
+    ['Dutch E.164 phone', { phone: ['+31612345678'] }, 'PHONE', sha256('31612345678')],
+    ['phone with trunk zero', { phone: ['+44 (0)20 7946 0958'] }, 'PHONE', sha256('442079460958')],
+    [
+      'email with decomposed accent',
+      { email: ['Jose\u0301@example.com'] },
+      'EMAIL',
+      sha256('jos\u00e9@example.com'),
+    ],
     ['external id in plain text', { externalId: ['Cust-001'] }, 'EXTERN_ID', 'Cust-001'],
     [
       'MADID in plain lowercase',
@@ -144,6 +152,37 @@ describe('buildMetaPayload identifiers', () => {
     const digest = sha256('anything');
     const payload = buildMetaPayload([profile('p1', { [type]: [digest.toUpperCase()] })]);
     expect(column(payload, key)).toEqual([digest]);
+  });
+
+  it.each([
+    ['email', 'EMAIL'],
+    ['phone', 'PHONE'],
+  ])('keeps lowercase pre-hashed %s', (type, key) => {
+    const digest = sha256('anything');
+    const payload = buildMetaPayload([profile('p1', { [type]: [digest] })]);
+    expect(column(payload, key)).toEqual([digest]);
+  });
+
+  it('never hashes blank values', () => {
+    const payload = buildMetaPayload([
+      profile(
+        'p1',
+        { externalId: ['c-1'], email: ['', '  '], phone: [' '], maid: [''] },
+        { firstName: ' ', lastName: '', city: '\t' },
+      ),
+    ]);
+    const cells = payload.data.flat();
+
+    expect(payload.schema).toEqual(['EXTERN_ID']);
+    expect(cells).not.toContain(sha256(''));
+    expect(cells).not.toContain(sha256(' '));
+  });
+
+  it('sends same email in different case once', () => {
+    const payload = buildMetaPayload([
+      profile('p1', { email: ['Jane@Example.com', ' jane@example.COM '] }),
+    ]);
+    expect(payload.data).toEqual([[sha256('jane@example.com')]]);
   });
 
   it('uses first external id only', () => {
@@ -259,6 +298,16 @@ describe('buildMetaPayload attributes', () => {
     expect(column(payload, key)).toEqual([expected]);
   });
 
+  it('hashes composed and decomposed names alike', () => {
+    const payload = buildMetaPayload([
+      profile('p1', { externalId: ['c-1'] }, { firstName: 'Ren\u00e9e', lastName: 'Mu\u0308ller' }),
+      profile('p2', { externalId: ['c-2'] }, { firstName: 'Rene\u0301e', lastName: 'M\u00fcller' }),
+    ]);
+
+    expect(column(payload, 'FN')).toEqual([sha256('ren\u00e9e'), sha256('ren\u00e9e')]);
+    expect(column(payload, 'LN')).toEqual([sha256('m\u00fcller'), sha256('m\u00fcller')]);
+  });
+
   it('keeps pre-hashed attribute and lowercases it', () => {
     const digest = sha256('jane');
     const payload = buildMetaPayload([profile('p1', email, { firstName: digest.toUpperCase() })]);
@@ -282,17 +331,21 @@ describe('buildMetaPayload attributes', () => {
 });
 
 describe('normalizers', () => {
-  it.each([[' Jane.Doe@Example.COM ', 'jane.doe@example.com']])(
-    'normalizeEmail(%j)',
-    (value, expected) => {
-      expect(normalizeEmail(value)).toBe(expected);
-    },
-  );
+  it.each([
+    [' Jane.Doe@Example.COM ', 'jane.doe@example.com'],
+    ['Jose\u0301@example.com', 'jos\u00e9@example.com'],
+  ])('normalizeEmail(%j)', (value, expected) => {
+    expect(normalizeEmail(value)).toBe(expected);
+  });
 
   it.each([
     ['+15551234567', '15551234567'],
     ['+1 (555) 123-4567', '15551234567'],
     ['0044 20 7946 0958', '442079460958'],
+    ['+44 (0)20 7946 0958', '442079460958'],
+    ['+44(0)2079460958', '442079460958'],
+    ['+49 ( 0 ) 30 123456', '4930123456'],
+    ['+39 06 1234 5678', '390612345678'],
     ['n/a', ''],
   ])('normalizePhone(%j)', (value, expected) => {
     expect(normalizePhone(value)).toBe(expected);

@@ -210,18 +210,32 @@ function toMadidValue(value: string): string | undefined {
   return trimmed === '' ? undefined : trimmed.toLowerCase();
 }
 
-/** Trims and lowercases an email address. */
+/**
+ * Trims and lowercases an email address, in Unicode NFC so that composed and decomposed accents
+ * give the same digest.
+ */
 export function normalizeEmail(value: string): string {
-  return value.trim().toLowerCase();
+  return value.normalize('NFC').trim().toLowerCase();
 }
 
 /**
+ * The `(0)` that international formats such as `+44 (0)20 ...` put where national dialing needs
+ * the trunk prefix 0. Area codes in brackets, such as `(020)`, have more digits and do not match.
+ */
+const TRUNK_PREFIX_PATTERN = /\(\s*0\s*\)/g;
+
+/**
  * Keeps the digits of a phone number and drops leading zeros, so the number starts with its
- * country code. For example `+1 (555) 123-4567` becomes `15551234567`. Numbers arrive in E.164 from ingest, which has
- * already added the country code where it was missing.
+ * country code. For example `+1 (555) 123-4567` becomes `15551234567`. A trunk prefix written as
+ * `(0)` is removed first, so `+44 (0)20 7946 0958` becomes `442079460958`. Numbers arrive in
+ * E.164 from ingest, which has already added the country code where it was missing.
+ *
+ * NOTE: a trunk 0 without brackets after the country code (`+44 020 ...`) is kept, because some
+ * countries, such as Italy (`+39 06 ...`), dial that 0 as part of the number. Telling them apart
+ * needs per-country numbering data.
  */
 export function normalizePhone(value: string): string {
-  return value.replace(/\D/g, '').replace(/^0+/, '');
+  return value.replace(TRUNK_PREFIX_PATTERN, '').replace(/\D/g, '').replace(/^0+/, '');
 }
 
 /**
