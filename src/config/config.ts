@@ -13,8 +13,10 @@ export interface Config {
   secretKey?: Buffer;
   /** Allows loopback and private `baseUrl`s (tests, the simulator). */
   allowPrivateDestinations: boolean;
-  /** Egress proxy for partner calls (`HTTPS_PROXY`). */
+  /** Egress proxies for partner calls (`HTTP_PROXY`, `HTTPS_PROXY`) and their exceptions. */
+  httpProxy?: string;
   httpsProxy?: string;
+  noProxy?: string;
   logLevel: string;
   databaseUrl?: string;
   natsUrl?: string;
@@ -33,7 +35,9 @@ export function loadConfig(env: Env = process.env): Config {
       'ACTIVATOR_ALLOW_PRIVATE_DESTINATIONS',
       env.ACTIVATOR_ALLOW_PRIVATE_DESTINATIONS,
     ),
-    httpsProxy: nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy),
+    httpProxy: parseProxy('HTTP_PROXY', nonEmpty(env.HTTP_PROXY) ?? nonEmpty(env.http_proxy)),
+    httpsProxy: parseProxy('HTTPS_PROXY', nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy)),
+    noProxy: nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
     databaseUrl: nonEmpty(env.DATABASE_URL),
     natsUrl: nonEmpty(env.NATS_URL),
@@ -44,6 +48,17 @@ function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
 
   return trimmed ? trimmed : undefined;
+}
+
+function parseProxy(variable: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+  } catch {
+    // Reported below with the variable's name.
+  }
+  throw new ConfigError(variable, 'expected a proxy URL such as http://proxy.example.com:3128.');
 }
 
 function parsePort(value: string | undefined): number {

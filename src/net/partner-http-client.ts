@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { addressRejection } from './destination-guard.js';
 
 export interface PartnerRequest {
@@ -40,30 +40,45 @@ export interface PartnerHttpClient {
 /** How the process reaches partners: one pool shared by every connector. */
 export interface OutboundOptions {
   allowPrivateDestinations: boolean;
-  /** Egress proxy; connections through it skip the resolved-address check. */
+  /** Egress proxies (`HTTP_PROXY`, `HTTPS_PROXY`); the proxy itself is exempt from the guard. */
+  httpProxy?: string;
   httpsProxy?: string;
+  /** Hosts reached directly despite a proxy (`NO_PROXY`). */
+  noProxy?: string;
 }
 
 /**
- * Builds the shared dispatcher. On direct connections the DNS answer is checked against the
- * destination guard before connecting, which also stops DNS rebinding to private addresses.
+ * Builds the shared dispatcher. With a proxy configured, undici's EnvHttpProxyAgent routes
+ * each origin through it or, for `NO_PROXY` hosts, directly. On direct connections the DNS
+ * answer is checked against the destination guard before connecting, which also stops DNS
+ * rebinding to private addresses.
  */
 export function createOutboundDispatcher(options: OutboundOptions): Dispatcher {
-  if (options.httpsProxy) return new ProxyAgent(options.httpsProxy);
-
-  return new Agent({
+  const proxyHosts = [options.httpProxy, options.httpsProxy]
+    .filter((proxy): proxy is string => proxy !== undefined)
+    .map((proxy) => new URL(proxy).hostname.toLowerCase());
+  const agentOptions = {
     keepAliveTimeout: 10_000,
     connections: 256,
-    connect: { lookup: createGuardedLookup(options.allowPrivateDestinations) },
+    connect: { lookup: createGuardedLookup(options.allowPrivateDestinations, proxyHosts) },
+  };
+  if (proxyHosts.length === 0) return new Agent(agentOptions);
+
+  return new EnvHttpProxyAgent({
+    ...agentOptions,
+    httpProxy: options.httpProxy,
+    httpsProxy: options.httpsProxy,
+    noProxy: options.noProxy,
   });
 }
 
-function createGuardedLookup(allowPrivate: boolean): LookupFunction {
+function createGuardedLookup(allowPrivate: boolean, exemptHosts: string[]): LookupFunction {
   return (hostname, lookupOptions, callback) => {
+    const exempt = exemptHosts.includes(hostname.toLowerCase());
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 4);
       const list = addresses as LookupAddress[];
-      for (const { address } of list) {
+      for (const { address } of exempt ? [] : list) {
         const rejection = addressRejection(address, allowPrivate);
         if (rejection) {
           const refused = new PartnerRequestError(
