@@ -13,6 +13,7 @@ import { handleApiError } from './error-handler.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
+import { type StatisticsRouteDependencies, statisticsRoutes } from './routes/statistics-routes.js';
 
 /** Largest JSON body the configuration API accepts, in bytes. */
 export const API_BODY_LIMIT_BYTES = 1_048_576;
@@ -23,6 +24,7 @@ export interface ApiServerOptions {
   catalog: ConnectorCatalog;
   connectors: ConnectorService;
   audit: AuditRepository;
+  statistics: StatisticsRouteDependencies;
 }
 
 export type ApiServer = FastifyInstance<
@@ -64,6 +66,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
       await api.register(catalogRoutes(options.catalog));
       await api.register(connectorRoutes(options.connectors));
       await api.register(auditRoutes(options.audit));
+      await api.register(statisticsRoutes(options.statistics));
     },
     { prefix: '/api/v1' },
   );

@@ -4,28 +4,48 @@ import type { Config } from '../config/config.js';
 import { ConnectorCatalog } from '../connectors/catalog.js';
 import { ConnectorService } from '../connectors/management/connector-service.js';
 import { TypeValidators } from '../connectors/management/type-validators.js';
+import { ConnectorContextFactory } from '../connectors/runtime/connector-context-factory.js';
+import type { CircuitBreakerOptions } from '../delivery/circuit-breaker.js';
+import { DeliveryEngine } from '../delivery/delivery-engine.js';
+import { DeliveryLedger } from '../delivery/delivery-ledger.js';
+import { OutcomeRecorder } from '../delivery/outcome-recorder.js';
+import { SqlActivationQueue } from '../delivery/queue/sql-activation-queue.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from '../delivery/retry-policy.js';
 import type { Logger } from '../log/logger.js';
 import { createOutboundDispatcher } from '../net/partner-http-client.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { loadSecretKey } from '../secrets/secret-key.js';
+import { ErrorSampleRepository } from '../statistics/error-sample-repository.js';
+import { startStatisticsPruning } from '../statistics/statistics-pruning.js';
+import { StatisticsRepository } from '../statistics/statistics-repository.js';
 import { AuditRepository } from '../store/audit-repository.js';
 import { ConnectorRepository } from '../store/connector-repository.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { createAjv } from '../validation/schema-validator.js';
 
-/** A running service; `close()` stops the listener, then the store. */
+/** Delivery tuning that tests shorten; production uses the defaults. */
+export interface DeliveryTuning {
+  lingerMs?: number;
+  pollIntervalMs?: number;
+  retryPolicy?: RetryPolicyOptions;
+  circuitBreaker?: CircuitBreakerOptions;
+}
+
+/** A running service; `close()` stops deliveries, the listener, then the store. */
 export interface RunningService {
   app: ApiServer;
   store: Store;
+  engine: DeliveryEngine;
   url: string;
   close(): Promise<void>;
 }
 
-/** Wires the store, secrets and API together; does not listen (tests use `inject`). */
+/** Wires the store, secrets, delivery engine and API together; does not listen. */
 export async function createService(
   config: Config,
   logger: Logger,
+  tuning: DeliveryTuning = {},
 ): Promise<Omit<RunningService, 'url'>> {
   if (config.databaseUrl || config.natsUrl) {
     // TODO: PostgreSQL and JetStream arrive with the scale-out deployment.
@@ -43,21 +63,56 @@ export async function createService(
   }
 
   const catalog = new ConnectorCatalog();
+  const secretBox = new SecretBox(secretKey.key);
+  const contexts = new ConnectorContextFactory({
+    secretBox,
+    dispatcher: createOutboundDispatcher({
+      allowPrivateDestinations: config.allowPrivateDestinations,
+      httpProxy: config.httpProxy,
+      httpsProxy: config.httpsProxy,
+      noProxy: config.noProxy,
+    }),
+    allowPrivateDestinations: config.allowPrivateDestinations,
+    viaProxy: config.httpProxy !== undefined || config.httpsProxy !== undefined,
+  });
   const audit = new AuditRepository(store.db);
+  const connectorRows = new ConnectorRepository(store.db);
+  const statistics = new StatisticsRepository(store.db);
+  const samples = new ErrorSampleRepository(store.db);
+  const queue = new SqlActivationQueue(store.db);
+  const ledger = new DeliveryLedger(store.db);
+  const engine = new DeliveryEngine({
+    store,
+    queue,
+    catalog,
+    connectors: connectorRows,
+    contexts,
+    ledger,
+    statistics,
+    logger: logger.child({ component: 'delivery' }),
+    recorder: new OutcomeRecorder({
+      db: store.db,
+      queue,
+      ledger,
+      statistics,
+      samples,
+      retryPolicy: tuning.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    }),
+    lingerMs: tuning.lingerMs,
+    pollIntervalMs: tuning.pollIntervalMs,
+    circuitBreaker: tuning.circuitBreaker,
+  });
   const connectors = new ConnectorService({
     store,
-    connectors: new ConnectorRepository(store.db),
+    connectors: connectorRows,
     audit,
     catalog,
     validators: new TypeValidators(catalog, createAjv()),
-    secretBox: new SecretBox(secretKey.key),
-    dispatcher: createOutboundDispatcher({
-      allowPrivateDestinations: config.allowPrivateDestinations,
-      httpsProxy: config.httpsProxy,
-    }),
+    secretBox,
+    contexts,
     allowPrivateDestinations: config.allowPrivateDestinations,
-    viaProxy: config.httpsProxy !== undefined,
     logger,
+    lifecycle: engine,
   });
   const app = await buildApiServer({
     logger,
@@ -65,12 +120,23 @@ export async function createService(
     catalog,
     connectors,
     audit,
+    statistics: {
+      statistics,
+      samples,
+      connectorExists: async (id) => (await connectorRows.findById(id)) !== undefined,
+      pendingRetry: (id) => queue.pendingRetry(id),
+    },
   });
+  await engine.start();
+  const stopPruning = startStatisticsPruning({ statistics, logger });
 
   return {
     app,
     store,
+    engine,
     async close() {
+      await stopPruning();
+      await engine.stop();
       await app.close();
       await store.close();
     },

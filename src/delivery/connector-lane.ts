@@ -1,0 +1,308 @@
+import type { AnyConnectorType } from '../connectors/catalog.js';
+import type { BatchProfile, BatchResult } from '../connectors/connector-type.js';
+import type {
+  ConnectorContextFactory,
+  ConnectorRuntime,
+} from '../connectors/runtime/connector-context-factory.js';
+import type { Logger } from '../log/logger.js';
+import type { ConnectorRepository, ConnectorRow } from '../store/connector-repository.js';
+import { sendBisecting } from './bisecting-sender.js';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { DeliveryStoppedError } from './delivery-stopped-error.js';
+import { type DeliveryLedger, staleIdentifiers } from './delivery-ledger.js';
+import type { OutcomeRecorder } from './outcome-recorder.js';
+import type { ActivationQueue, ClaimedBatch } from './queue/activation-queue.js';
+import { TokenBucket } from './rate-limiter.js';
+import { type PartnerExchange, recordExchanges } from './recording-http-client.js';
+import type { PartnerHttpClient } from '../net/partner-http-client.js';
+import type { DeliveryLimits } from '../connectors/common-settings.js';
+
+export interface ConnectorLaneOptions {
+  queue: ActivationQueue;
+  connectors: ConnectorRepository;
+  contexts: ConnectorContextFactory;
+  ledger: DeliveryLedger;
+  recorder: OutcomeRecorder;
+  logger: Logger;
+  lingerMs: number;
+  circuitBreaker: CircuitBreakerOptions;
+  now: () => number;
+  /** Records a batch that was not sent because the connector was deactivated. */
+  recordDeactivated(batch: ClaimedBatch): Promise<void>;
+  /** Called when a batch finishes, so the engine can claim the next one. */
+  onIdle(): void;
+}
+
+/**
+ * Deliveries of one connector: its own rate limiter, concurrency limit and circuit breaker, so
+ * a slow or failing partner account never holds up another connector.
+ */
+export class ConnectorLane {
+  #row: ConnectorRow;
+  #stopped = false;
+  #inFlight = 0;
+  #pumping = false;
+  readonly #bucket: TokenBucket;
+  readonly #breaker: CircuitBreaker;
+
+  constructor(
+    row: ConnectorRow,
+    private readonly type: AnyConnectorType,
+    private readonly options: ConnectorLaneOptions,
+  ) {
+    this.#row = row;
+    const limits = this.#limits();
+    this.#bucket = new TokenBucket(
+      limits.maxRequestsPerSecond,
+      Math.max(1, limits.maxConcurrentRequests),
+      options.now,
+    );
+    this.#breaker = new CircuitBreaker(options.circuitBreaker, options.now);
+  }
+
+  get connectorId(): string {
+    return this.#row.id;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get circuitOpen(): boolean {
+    return this.#breaker.isOpen;
+  }
+
+  /** Stops new partner requests at once; in-flight requests finish. */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  /** Re-reads the connector after a change; resumes a paused connector whose health is ok. */
+  async reload(): Promise<void> {
+    const row = await this.options.connectors.findById(this.#row.id);
+    if (!row) {
+      this.#stopped = true;
+
+      return;
+    }
+    if (row.health === 'ok' && row.paused_at !== null) {
+      const pausedMs = this.options.now() - row.paused_at;
+      await this.options.queue.shiftAge(row.id, pausedMs);
+      await this.options.connectors.update(row.id, { paused_at: null });
+      row.paused_at = null;
+      this.options.logger.info({ connectorId: row.id, pausedMs }, 'connector deliveries resumed');
+    }
+    this.#row = row;
+    this.#stopped = row.status !== 'active';
+    this.#bucket.setRate(this.#limits().maxRequestsPerSecond);
+  }
+
+  /** Claims and starts batches while limits allow. */
+  async pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      if (this.#stopped || this.#row.status !== 'active') {
+        await this.#skipWaiting();
+
+        return;
+      }
+      while (this.#maySend() && this.#inFlight < this.#limits().maxConcurrentRequests) {
+        if (!this.#breaker.canAttempt() || this.#bucket.waitMs() > 0) break;
+        const batch = await this.options.queue.claim({
+          connectorId: this.#row.id,
+          maxBatchSize: this.type.defaults.maxBatchSize,
+          lingerMs: this.options.lingerMs,
+          now: this.options.now(),
+        });
+        if (!batch) break;
+        this.#bucket.tryTake();
+        this.#breaker.tryAcquire();
+        this.#inFlight += 1;
+        void this.#run(batch).finally(() => {
+          this.#inFlight -= 1;
+          this.options.onIdle();
+        });
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** Activations enqueued for a deactivated connector are counted as skips, never sent. */
+  async #skipWaiting(): Promise<void> {
+    for (;;) {
+      const batch = await this.options.queue.claim({
+        connectorId: this.#row.id,
+        maxBatchSize: this.type.defaults.maxBatchSize,
+        lingerMs: 0,
+        now: this.options.now(),
+      });
+      if (!batch) return;
+      await this.options.recordDeactivated(batch);
+    }
+  }
+
+  #maySend(): boolean {
+    return !this.#stopped && this.#row.status === 'active' && this.#row.health === 'ok';
+  }
+
+  #limits() {
+    return this.options.contexts.limits(this.#row, this.type);
+  }
+
+  async #run(batch: ClaimedBatch): Promise<void> {
+    const started = this.options.now();
+    const log = this.options.logger.child({
+      connectorId: batch.connectorId,
+      batchId: batch.batchId,
+    });
+    try {
+      if (!this.#maySend()) {
+        await this.#releaseOrDiscard(batch);
+
+        return;
+      }
+      let recorder: ReturnType<typeof recordExchanges> | undefined;
+      const runtime = this.options.contexts.create(this.#row, this.type, (http) => {
+        recorder = recordExchanges(this.#guard(http));
+
+        return recorder.http;
+      });
+      const profiles = await this.#profilesToSend(batch);
+      const destination = batch.destination;
+      if (batch.operation === 'add') await this.#removeStale(batch, runtime.context, log);
+      const result = await sendBisecting(this.type, runtime.context, {
+        operation: batch.operation,
+        destination,
+        profiles,
+      });
+      await this.#recordResult(batch, result, recorder?.last(), runtime.limits, log, started);
+    } catch (error) {
+      if (error instanceof DeliveryStoppedError) {
+        await this.options.recordDeactivated(batch);
+
+        return;
+      }
+      log.error({ err: error }, 'batch failed unexpectedly; it will be retried');
+      const outcomes = batch.activations.map((activation) => ({
+        key: activation.key,
+        status: 'error' as const,
+        category: 'other' as const,
+        retryable: true,
+        partnerMessage: error instanceof Error ? error.message : String(error),
+      }));
+      await this.#recordResult(batch, { outcomes }, undefined, this.#limits(), log, started);
+    }
+  }
+
+  async #recordResult(
+    batch: ClaimedBatch,
+    result: BatchResult,
+    exchange: PartnerExchange | undefined,
+    limits: DeliveryLimits,
+    log: Logger,
+    started: number,
+  ) {
+    const recorded = await this.options.recorder.record({
+      batch,
+      type: this.type,
+      limits,
+      result,
+      exchange,
+      now: this.options.now(),
+    });
+    if (recorded.requestFailed) this.#breaker.recordFailure();
+    else this.#breaker.recordSuccess();
+    log.info(
+      {
+        operation: batch.operation,
+        size: batch.activations.length,
+        durationMs: this.options.now() - started,
+        counts: Object.fromEntries(recorded.counts.entries()),
+      },
+      'batch recorded',
+    );
+    if (recorded.credentialsRejected) await this.#pause(log);
+  }
+
+  /** A batch claimed just before a deactivation or pause: skip it or put it back. */
+  async #releaseOrDiscard(batch: ClaimedBatch) {
+    if (this.#stopped || this.#row.status !== 'active') {
+      await this.options.recordDeactivated(batch);
+
+      return;
+    }
+    await this.options.recorder.release(batch);
+  }
+
+  async #pause(log: Logger) {
+    const now = this.options.now();
+    if (this.#row.health !== 'credentials_invalid') {
+      await this.options.connectors.update(this.#row.id, {
+        health: 'credentials_invalid',
+        paused_at: now,
+      });
+      this.#row = { ...this.#row, health: 'credentials_invalid', paused_at: now };
+      log.warn('connector paused: the partner refused its credentials');
+    }
+  }
+
+  /** Wraps the partner HTTP client so no request starts once the connector is stopped. */
+  #guard(inner: PartnerHttpClient): PartnerHttpClient {
+    return {
+      send: (request) => {
+        if (this.#stopped) return Promise.reject(new DeliveryStoppedError(this.#row.id));
+
+        return inner.send(request);
+      },
+    };
+  }
+
+  /** For removals, the identifiers the partner accepted (from the ledger) replace the profile's. */
+  async #profilesToSend(batch: ClaimedBatch): Promise<BatchProfile[]> {
+    const profiles = batch.activations.map((activation) => ({
+      key: activation.key,
+      ...activation.profile,
+    }));
+    if (batch.operation !== 'remove') return profiles;
+    const held = await this.options.ledger.find(
+      batch.connectorId,
+      batch.destinationKey,
+      batch.activations.map((activation) => activation.profileId),
+    );
+
+    return profiles.map((profile) => {
+      const identifiers = held.get(profile.key);
+
+      return identifiers ? { ...profile, identifiers } : profile;
+    });
+  }
+
+  /**
+   * Before an add, removes identifiers the partner holds that the profile no longer has, so an
+   * email change leaves no stale match behind.
+   */
+  async #removeStale(batch: ClaimedBatch, context: ConnectorRuntime['context'], log: Logger) {
+    const held = await this.options.ledger.find(
+      batch.connectorId,
+      batch.destinationKey,
+      batch.activations.map((activation) => activation.profileId),
+    );
+    const stale: BatchProfile[] = [];
+    for (const activation of batch.activations) {
+      const previous = held.get(activation.profileId);
+      const gone = previous && staleIdentifiers(previous, activation.profile.identifiers);
+      if (gone) stale.push({ key: activation.key, identifiers: gone });
+    }
+    if (stale.length === 0) return;
+    // NOTE: a failed removal of old identifiers is logged, not retried; the add still goes out.
+    const result = await this.type.sendBatch(context, {
+      operation: 'remove',
+      destination: batch.destination,
+      profiles: stale,
+    });
+    const failed = result.outcomes.filter((outcome) => outcome.status === 'error').length;
+    log.info({ profiles: stale.length, failed }, 'stale identifiers removed before add');
+  }
+}

@@ -1,0 +1,97 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { BatchProfile } from '../connectors/connector-type.js';
+import type { Database } from '../store/schema.js';
+
+export type Identifiers = BatchProfile['identifiers'];
+
+const CHUNK_SIZE = 1000;
+
+/**
+ * What each partner holds: per (connector, destination, profile), the identifiers the partner
+ * last accepted. A removal sends exactly these, so a changed email still removes the person.
+ */
+export class DeliveryLedger {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async find(
+    connectorId: string,
+    destinationKey: string,
+    profileIds: string[],
+  ): Promise<Map<string, Identifiers>> {
+    const result = new Map<string, Identifiers>();
+    for (let start = 0; start < profileIds.length; start += CHUNK_SIZE) {
+      const rows = await this.db
+        .selectFrom('delivery_ledger')
+        .select(['profile_id', 'identifiers'])
+        .where('connector_id', '=', connectorId)
+        .where('destination_key', '=', destinationKey)
+        .where('profile_id', 'in', profileIds.slice(start, start + CHUNK_SIZE))
+        .execute();
+      for (const row of rows)
+        result.set(row.profile_id, JSON.parse(row.identifiers) as Identifiers);
+    }
+
+    return result;
+  }
+
+  async record(
+    trx: Transaction<Database>,
+    connectorId: string,
+    destinationKey: string,
+    entries: { profileId: string; identifiers: Identifiers }[],
+    at: string,
+  ): Promise<void> {
+    for (let start = 0; start < entries.length; start += CHUNK_SIZE) {
+      await trx
+        .insertInto('delivery_ledger')
+        .values(
+          entries.slice(start, start + CHUNK_SIZE).map((entry) => ({
+            connector_id: connectorId,
+            destination_key: destinationKey,
+            profile_id: entry.profileId,
+            identifiers: JSON.stringify(entry.identifiers),
+            updated_at: at,
+          })),
+        )
+        .onConflict((conflict) =>
+          conflict.columns(['connector_id', 'destination_key', 'profile_id']).doUpdateSet((eb) => ({
+            identifiers: eb.ref('excluded.identifiers'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async forget(
+    trx: Transaction<Database>,
+    connectorId: string,
+    destinationKey: string,
+    profileIds: string[],
+  ): Promise<void> {
+    for (let start = 0; start < profileIds.length; start += CHUNK_SIZE) {
+      await trx
+        .deleteFrom('delivery_ledger')
+        .where('connector_id', '=', connectorId)
+        .where('destination_key', '=', destinationKey)
+        .where('profile_id', 'in', profileIds.slice(start, start + CHUNK_SIZE))
+        .execute();
+    }
+  }
+}
+
+/** Returns the identifiers in `held` that `next` no longer has, or undefined when none. */
+export function staleIdentifiers(held: Identifiers, next: Identifiers): Identifiers | undefined {
+  const stale: Identifiers = {};
+  let found = false;
+  for (const [type, values] of Object.entries(held)) {
+    const kept = new Set(next[type] ?? []);
+    const gone = (values ?? []).filter((value) => !kept.has(value));
+    if (gone.length > 0) {
+      stale[type] = gone;
+      found = true;
+    }
+  }
+
+  return found ? stale : undefined;
+}

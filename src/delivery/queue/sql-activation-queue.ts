@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../../store/schema.js';
+import type {
+  ActivationQueue,
+  ActivationRequest,
+  ClaimedActivation,
+  ClaimedBatch,
+  ClaimOptions,
+  Settlement,
+} from './activation-queue.js';
+
+/** Rows per INSERT and ids per IN list; well under SQLite's limit of bound variables. */
+const CHUNK_SIZE = 1000;
+/** Destination groups looked at per claim. */
+const GROUPS_PER_CLAIM = 50;
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    result.push(items.slice(start, start + size));
+  }
+
+  return result;
+}
+
+/**
+ * The embedded activation queue: rows in the store's `activations` table. Claims and
+ * settlements run in transactions, so a crash leaves every activation either waiting or
+ * claimed, and `recover()` returns claimed ones to waiting.
+ */
+export class SqlActivationQueue implements ActivationQueue {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async enqueue(requests: ActivationRequest[], now: number): Promise<void> {
+    if (requests.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const chunk of chunks(requests)) {
+        await trx
+          .insertInto('activations')
+          .values(
+            chunk.map((request) => ({
+              connector_id: request.connectorId,
+              destination_key: request.destinationKey,
+              destination: JSON.stringify(request.destination),
+              profile_id: request.profileId,
+              operation: request.operation,
+              profile: JSON.stringify(request.profile),
+              in_flight: 0 as const,
+              batch_id: null,
+              attempts: 0,
+              next_attempt_at: now,
+              enqueued_at: now,
+              first_enqueued_at: now,
+              last_error: null,
+            })),
+          )
+          .onConflict((conflict) =>
+            conflict
+              .columns(['connector_id', 'destination_key', 'profile_id', 'in_flight'])
+              .doUpdateSet((eb) => ({
+                operation: eb.ref('excluded.operation'),
+                profile: eb.ref('excluded.profile'),
+                destination: eb.ref('excluded.destination'),
+                attempts: 0,
+                next_attempt_at: eb.ref('excluded.next_attempt_at'),
+                enqueued_at: eb.ref('excluded.enqueued_at'),
+                last_error: null,
+              })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async claim(options: ClaimOptions): Promise<ClaimedBatch | undefined> {
+    const group = await this.#readyGroup(options);
+    if (!group) return undefined;
+    const batchId = randomUUID();
+
+    const rows = await this.db.transaction().execute(async (trx) => {
+      const candidates = trx
+        .selectFrom('activations as waiting')
+        .select('waiting.id')
+        .where('waiting.connector_id', '=', options.connectorId)
+        .where('waiting.destination_key', '=', group.destination_key)
+        .where('waiting.operation', '=', group.operation)
+        .where('waiting.in_flight', '=', 0)
+        .where('waiting.next_attempt_at', '<=', options.now)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('activations as flying')
+                .select('flying.id')
+                .whereRef('flying.connector_id', '=', 'waiting.connector_id')
+                .whereRef('flying.destination_key', '=', 'waiting.destination_key')
+                .whereRef('flying.profile_id', '=', 'waiting.profile_id')
+                .where('flying.in_flight', '=', 1),
+            ),
+          ),
+        )
+        .orderBy('waiting.id')
+        .limit(options.maxBatchSize);
+      await trx
+        .updateTable('activations')
+        .set({ in_flight: 1, batch_id: batchId })
+        .where('id', 'in', candidates)
+        .execute();
+
+      return trx.selectFrom('activations').selectAll().where('batch_id', '=', batchId).execute();
+    });
+    if (rows.length === 0) return undefined;
+    const first = rows[0]!;
+
+    return {
+      batchId,
+      connectorId: options.connectorId,
+      destinationKey: first.destination_key,
+      destination: JSON.parse(first.destination) as Record<string, unknown>,
+      operation: first.operation,
+      activations: rows.map((row): ClaimedActivation => ({
+        key: row.profile_id,
+        connectorId: row.connector_id,
+        destination: JSON.parse(row.destination) as Record<string, unknown>,
+        destinationKey: row.destination_key,
+        profileId: row.profile_id,
+        operation: row.operation,
+        profile: JSON.parse(row.profile) as ClaimedActivation['profile'],
+        attempts: row.attempts,
+        enqueuedAt: row.enqueued_at,
+      })),
+    };
+  }
+
+  async #readyGroup(options: ClaimOptions) {
+    const groups = await this.db
+      .selectFrom('activations')
+      .select(['destination_key', 'operation'])
+      .select((eb) => [
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.min('next_attempt_at').as('oldest'),
+      ])
+      .where('connector_id', '=', options.connectorId)
+      .where('in_flight', '=', 0)
+      .where('next_attempt_at', '<=', options.now)
+      .groupBy(['destination_key', 'operation'])
+      .orderBy('oldest')
+      .limit(GROUPS_PER_CLAIM)
+      .execute();
+
+    return groups.find(
+      (group) =>
+        Number(group.count) >= options.maxBatchSize ||
+        options.now - Number(group.oldest) >= options.lingerMs,
+    );
+  }
+
+  async settle(batch: ClaimedBatch, settlements: Settlement[], trx: Transaction<Database>) {
+    const done = settlements.filter((settlement) => settlement.action === 'done');
+    for (const chunk of chunks(done.map((settlement) => settlement.key))) {
+      await trx
+        .deleteFrom('activations')
+        .where('batch_id', '=', batch.batchId)
+        .where('profile_id', 'in', chunk)
+        .execute();
+    }
+    const back = settlements.filter((settlement) => settlement.action !== 'done');
+    await this.#dropSuperseded(
+      trx,
+      batch,
+      back.map((settlement) => settlement.key),
+    );
+    for (const settlement of back) {
+      const update =
+        settlement.action === 'retry'
+          ? {
+              in_flight: 0 as const,
+              batch_id: null,
+              attempts: sql<number>`attempts + 1`,
+              next_attempt_at: settlement.nextAttemptAt,
+              last_error: settlement.lastError,
+            }
+          : { in_flight: 0 as const, batch_id: null };
+      await trx
+        .updateTable('activations')
+        .set(update)
+        .where('batch_id', '=', batch.batchId)
+        .where('profile_id', '=', settlement.key)
+        .execute();
+    }
+  }
+
+  /** Deletes claimed rows whose key got a newer desired state while they were in flight. */
+  async #dropSuperseded(trx: Executor, batch: ClaimedBatch, keys: string[]) {
+    for (const chunk of chunks(keys)) {
+      await trx
+        .deleteFrom('activations as flying')
+        .where('flying.batch_id', '=', batch.batchId)
+        .where('flying.profile_id', 'in', chunk)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('activations as waiting')
+              .select('waiting.id')
+              .where('waiting.connector_id', '=', batch.connectorId)
+              .where('waiting.destination_key', '=', batch.destinationKey)
+              .whereRef('waiting.profile_id', '=', 'flying.profile_id')
+              .where('waiting.in_flight', '=', 0),
+          ),
+        )
+        .execute();
+    }
+  }
+
+  async discardWaiting(connectorId: string, trx: Transaction<Database>): Promise<number> {
+    const result = await trx
+      .deleteFrom('activations')
+      .where('connector_id', '=', connectorId)
+      .where('in_flight', '=', 0)
+      .executeTakeFirst();
+
+    return Number(result.numDeletedRows);
+  }
+
+  async shiftAge(connectorId: string, pausedMs: number): Promise<void> {
+    await this.db
+      .updateTable('activations')
+      .set({ enqueued_at: sql<number>`enqueued_at + ${Math.round(pausedMs)}` })
+      .where('connector_id', '=', connectorId)
+      .execute();
+  }
+
+  async pendingRetry(connectorId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('activations')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('connector_id', '=', connectorId)
+      .where('in_flight', '=', 0)
+      .where('attempts', '>', 0)
+      .executeTakeFirstOrThrow();
+
+    return Number(row.count);
+  }
+
+  async pending(connectorId?: string): Promise<number> {
+    let query = this.db
+      .selectFrom('activations')
+      .select((eb) => eb.fn.countAll<number>().as('count'));
+    if (connectorId) query = query.where('connector_id', '=', connectorId);
+    const row = await query.executeTakeFirstOrThrow();
+
+    return Number(row.count);
+  }
+
+  async recover(): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('activations as flying')
+        .where('flying.in_flight', '=', 1)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('activations as waiting')
+              .select('waiting.id')
+              .whereRef('waiting.connector_id', '=', 'flying.connector_id')
+              .whereRef('waiting.destination_key', '=', 'flying.destination_key')
+              .whereRef('waiting.profile_id', '=', 'flying.profile_id')
+              .where('waiting.in_flight', '=', 0),
+          ),
+        )
+        .execute();
+      const result = await trx
+        .updateTable('activations')
+        .set({ in_flight: 0, batch_id: null })
+        .where('in_flight', '=', 1)
+        .executeTakeFirst();
+
+      return Number(result.numUpdatedRows);
+    });
+  }
+
+  async connectorsWithWork(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('activations')
+      .select('connector_id')
+      .distinct()
+      .where('in_flight', '=', 0)
+      .execute();
+
+    return rows.map((row) => row.connector_id);
+  }
+}
