@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import type { Database } from './schema.js';
 import type { SqlDialectName } from './store.js';
 import { createDeliveryTables } from './migrations/0003-delivery.js';
+import { createProfileTables } from './migrations/0004-profiles-audiences-journeys.js';
 
 /**
  * Versioned schema migrations, run in order at start. Each is written with Kysely's schema
@@ -100,6 +101,11 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
     '0003_delivery': {
       async up(db: Kysely<unknown>) {
         await createDeliveryTables(db, dialect);
+      },
+    },
+    '0004_profiles_audiences_journeys': {
+      async up(db: Kysely<unknown>) {
+        await createProfileTables(db, dialect);
       },
     },
   };

@@ -13,6 +13,10 @@ export interface Database {
   stats_hourly: StatsHourlyTable;
   stats_daily: StatsDailyTable;
   error_samples: ErrorSampleTable;
+  profiles: ProfileTable;
+  audience_members: AudienceMemberTable;
+  destination_counts: DestinationCountTable;
+  journey_runs: JourneyRunTable;
 }
 
 export interface ConnectorTable {
@@ -48,6 +52,10 @@ export interface AudienceTable {
   id: string;
   name: string;
   created_at: string;
+  /** Membership rule as JSON; null for an audience managed through its members endpoint. */
+  rule: string | null;
+  /** 1 when the rule changes with time (`within_last_days`) and is re-evaluated hourly. */
+  time_dependent: Generated<number>;
 }
 
 export interface AudienceConnectionTable {
@@ -55,12 +63,20 @@ export interface AudienceConnectionTable {
   connector_id: string;
   settings: string;
   created_at: string;
+  /** The partner audience this connection fills, as the queue and ledger key it. */
+  destination_key: string | null;
 }
 
 export interface JourneyTable {
   id: string;
   name: string;
   created_at: string;
+  /** Editable version as JSON. */
+  draft: string | null;
+  /** Running version as JSON; null until the first publish. */
+  published: string | null;
+  published_at: string | null;
+  updated_at: string | null;
 }
 
 /** Which connectors each journey version (`draft` or `published`) sends to. */
@@ -105,6 +121,8 @@ export interface DeliveryLedgerTable {
   profile_id: string;
   identifiers: string;
   updated_at: string;
+  /** Destination settings as JSON, so a later removal can be sent without the audience. */
+  destination: string | null;
 }
 
 /** Counters per connector, UTC hour (`YYYY-MM-DDTHH`) and metric. */
@@ -137,4 +155,38 @@ export interface ErrorSampleTable {
   fix: string;
   request: string;
   response: string;
+}
+
+/** A stored profile; identifiers, attributes and consents as JSON. */
+export interface ProfileTable {
+  id: string;
+  identifiers: string;
+  attributes: string;
+  consents: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AudienceMemberTable {
+  audience_id: string;
+  profile_id: string;
+  entered_at: string;
+}
+
+/** Profiles the partner accepted per destination, for the audience connection counts. */
+export interface DestinationCountTable {
+  connector_id: string;
+  destination_key: string;
+  added: number;
+  removed: number;
+}
+
+/** Where a profile is in a published journey. `wake_at` is epoch ms. */
+export interface JourneyRunTable {
+  journey_id: string;
+  profile_id: string;
+  step_id: string;
+  status: 'waiting' | 'done';
+  wake_at: number;
+  updated_at: string;
 }

@@ -50,7 +50,11 @@ export async function createDeliveryTables(db: Kysely<unknown>, dialect: SqlDial
     .addColumn('profile_id', 'text', (column) => column.notNull())
     .addColumn('identifiers', 'text', (column) => column.notNull())
     .addColumn('updated_at', 'text', (column) => column.notNull())
-    .addPrimaryKeyConstraint('delivery_ledger_pk', ['connector_id', 'destination_key', 'profile_id'])
+    .addPrimaryKeyConstraint('delivery_ledger_pk', [
+      'connector_id',
+      'destination_key',
+      'profile_id',
+    ])
     .execute();
 
   for (const [table, bucket] of [
