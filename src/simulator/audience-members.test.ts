@@ -18,22 +18,31 @@ describe('AudienceMembers', () => {
     expect(members.size).toBe(1);
   });
 
-  it('keeps rows that differ in one value', () => {
+  it('replaces a member sharing an identifying value', () => {
     const members = new AudienceMembers();
 
     members.add({ EMAIL: 'e1', PHONE: 'p1' });
-    members.add({ EMAIL: 'e1' });
+    members.add({ EMAIL: 'e1', COUNTRY: 'c1' });
 
-    expect(members.size).toBe(2);
+    expect(members.list()).toEqual([{ EMAIL: 'e1', COUNTRY: 'c1' }]);
+  });
+
+  it('keeps people who share only an attribute', () => {
+    const members = new AudienceMembers();
+    members.add({ EMAIL: 'e1', COUNTRY: 'nl' });
+    members.add({ EMAIL: 'e2', COUNTRY: 'nl' });
+
+    expect(members.removeMatching({ EMAIL: 'e1', COUNTRY: 'nl' })).toBe(1);
+    expect(members.list()).toEqual([{ EMAIL: 'e2', COUNTRY: 'nl' }]);
   });
 
   it('removes every member sharing a value', () => {
     const members = new AudienceMembers();
     members.add({ EMAIL: 'e1', PHONE: 'p1' });
-    members.add({ EMAIL: 'e2', PHONE: 'p1' });
+    members.add({ EMAIL: 'e2', PHONE: 'p2' });
     members.add({ EMAIL: 'e3', PHONE: 'p3' });
 
-    const removed = members.removeMatching({ EMAIL: '', PHONE: 'p1' });
+    const removed = members.removeMatching({ EMAIL: 'e1', PHONE: 'p2' });
 
     expect(removed).toBe(2);
     expect(members.list()).toEqual([{ EMAIL: 'e3', PHONE: 'p3' }]);

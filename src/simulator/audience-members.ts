@@ -2,9 +2,24 @@
 export type AudienceMember = Record<string, string>;
 
 /**
- * Members of one partner audience. A member is identified by all of its non-empty values, so
- * adding the same row twice stores it once. An index from each key value to its members lets a
- * removal find every member that shares any one value with the removed row.
+ * Keys that identify a person on their own. Attributes such as COUNTRY or FN only refine a
+ * match, so two people from one country are never taken for the same member.
+ */
+const IDENTIFYING_KEYS = new Set([
+  'EXTERN_ID',
+  'EMAIL',
+  'PHONE',
+  'MADID',
+  'EMAIL_SHA256',
+  'PHONE_SHA256',
+  'MOBILE_ADVERTISER_ID',
+]);
+
+/**
+ * Members of one partner audience. A row that shares an identifying value (email, phone,
+ * external id, mobile id) with a member replaces that member, so adding the same person twice
+ * stores them once. An index from each identifying value to its members lets a removal find
+ * every member that shares one with the removed row.
  */
 export class AudienceMembers {
   readonly #members = new Map<string, AudienceMember>();
@@ -20,8 +35,9 @@ export class AudienceMembers {
     const memberKey = memberKeyOf(member);
     if (this.#members.has(memberKey)) return false;
 
+    for (const samePerson of this.#membersSharingIdentity(member)) this.#delete(samePerson);
     this.#members.set(memberKey, member);
-    for (const [key, value] of Object.entries(member)) {
+    for (const [key, value] of identifyingEntries(member)) {
       const valueKey = valueKeyOf(key, value);
       const keys = this.#membersByValue.get(valueKey) ?? new Set<string>();
       keys.add(memberKey);
@@ -33,18 +49,21 @@ export class AudienceMembers {
 
   /** Removes every member that has at least one non-empty value of the row. Returns the count. */
   removeMatching(row: AudienceMember): number {
-    let removed = 0;
-    for (const [key, value] of Object.entries(withoutEmptyValues(row))) {
-      const memberKeys = this.#membersByValue.get(valueKeyOf(key, value));
-      if (!memberKeys) continue;
+    const matches = this.#membersSharingIdentity(withoutEmptyValues(row));
+    for (const memberKey of matches) this.#delete(memberKey);
 
-      for (const memberKey of [...memberKeys]) {
-        this.#delete(memberKey);
-        removed += 1;
+    return matches.size;
+  }
+
+  #membersSharingIdentity(row: AudienceMember): Set<string> {
+    const matches = new Set<string>();
+    for (const [key, value] of identifyingEntries(row)) {
+      for (const memberKey of this.#membersByValue.get(valueKeyOf(key, value)) ?? []) {
+        matches.add(memberKey);
       }
     }
 
-    return removed;
+    return matches;
   }
 
   /** Returns copies of the members in the order they were added. */
@@ -57,7 +76,7 @@ export class AudienceMembers {
     if (!member) return;
 
     this.#members.delete(memberKey);
-    for (const [key, value] of Object.entries(member)) {
+    for (const [key, value] of identifyingEntries(member)) {
       const valueKey = valueKeyOf(key, value);
       const keys = this.#membersByValue.get(valueKey);
       keys?.delete(memberKey);
@@ -78,4 +97,8 @@ function memberKeyOf(member: AudienceMember): string {
 
 function valueKeyOf(key: string, value: string): string {
   return JSON.stringify([key, value]);
+}
+
+function identifyingEntries(member: AudienceMember): [string, string][] {
+  return Object.entries(member).filter(([key]) => IDENTIFYING_KEYS.has(key));
 }
