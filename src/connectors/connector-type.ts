@@ -33,6 +33,15 @@ export interface BatchProfile {
   key: string;
   identifiers: Partial<Record<IdentifierType, string[]>>;
   attributes?: Record<string, unknown>;
+  /** Consent per purpose (`advertising`, `email`): `granted`, `denied` or `unknown`. */
+  consents?: Record<string, 'granted' | 'denied' | 'unknown'>;
+}
+
+/** Consent a type needs before it adds a profile at the partner. */
+export interface ConsentRequirement {
+  purposes: ('advertising' | 'email')[];
+  /** True when an unknown consent is enough; a denied one never is. */
+  unknownAllowed: boolean;
 }
 
 /** One batch: all profiles go to one destination with one operation. */
@@ -51,7 +60,11 @@ export interface ErrorExplanation {
 /** Outcome of one profile in one attempt. */
 export type ProfileOutcome =
   | { key: string; status: 'added' | 'removed' }
-  | { key: string; status: 'skipped'; reason: 'no_identifier' | 'invalid_identifier' }
+  | {
+      key: string;
+      status: 'skipped';
+      reason: 'no_identifier' | 'invalid_identifier' | 'no_consent';
+    }
   | {
       key: string;
       status: 'error';
@@ -92,6 +105,8 @@ export interface ConnectorType<
   settingsSchema: TObject;
   credentialsSchema: TObject;
   audienceSettingsSchema: TObject;
+  /** Consent needed for adds; removals are always sent. */
+  consent: ConsentRequirement;
   /** Limits used when the connector sets none. */
   defaults: DeliveryLimits & { maxBatchSize: number };
   /** Rewrites accepted spellings into the stored form (for example strips an `act_` prefix). */
@@ -99,6 +114,16 @@ export interface ConnectorType<
   checkCredentials(
     context: ConnectorContext<Settings, Credentials>,
   ): Promise<CredentialCheckResult>;
+  /** Stable key of the partner audience that audience connection settings point at. */
+  destinationKey(settings: AudienceSettings): string;
+  /**
+   * Creates the partner audience when the connection settings ask for one and returns the
+   * settings to store; throws `DestinationError` with the partner's answer when that fails.
+   */
+  prepareDestination?(
+    context: ConnectorContext<Settings, Credentials>,
+    settings: AudienceSettings,
+  ): Promise<AudienceSettings>;
   /** Explains a partner error code for error samples: what it means and the usual fix. */
   explainError?(partnerCode: string): ErrorExplanation | undefined;
   sendBatch(
@@ -115,4 +140,16 @@ export interface BatchResult {
    * profiles themselves are reported as accepted.
    */
   invalidEntries?: number;
+}
+
+/** The partner refused to create or find a destination; the message says why and what to do. */
+export class DestinationError extends Error {
+  constructor(
+    message: string,
+    readonly category: ErrorCategory,
+    readonly partnerCode?: string,
+  ) {
+    super(message);
+    this.name = 'DestinationError';
+  }
 }

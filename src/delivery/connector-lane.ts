@@ -1,5 +1,5 @@
 import type { AnyConnectorType } from '../connectors/catalog.js';
-import type { BatchProfile, BatchResult } from '../connectors/connector-type.js';
+import type { BatchProfile, BatchResult, ProfileOutcome } from '../connectors/connector-type.js';
 import type {
   ConnectorContextFactory,
   ConnectorRuntime,
@@ -31,6 +31,23 @@ export interface ConnectorLaneOptions {
   recordDeactivated(batch: ClaimedBatch): Promise<void>;
   /** Called when a batch finishes, so the engine can claim the next one. */
   onIdle(): void;
+}
+
+/** Splits off the profiles whose consent does not allow an add; they are skipped as `no_consent`. */
+function withConsent(profiles: BatchProfile[], batch: ClaimedBatch, type: AnyConnectorType) {
+  if (batch.operation !== 'add') return { profiles, withoutConsent: [] };
+  const allowed: BatchProfile[] = [];
+  const withoutConsent: ProfileOutcome[] = [];
+  for (const profile of profiles) {
+    const states = type.consent.purposes.map((purpose) => profile.consents?.[purpose] ?? 'unknown');
+    const refused = states.some(
+      (state) => state === 'denied' || (state === 'unknown' && !type.consent.unknownAllowed),
+    );
+    if (refused) withoutConsent.push({ key: profile.key, status: 'skipped', reason: 'no_consent' });
+    else allowed.push(profile);
+  }
+
+  return { profiles: allowed, withoutConsent };
 }
 
 /**
@@ -169,15 +186,26 @@ export class ConnectorLane {
 
         return recorder.http;
       });
-      const profiles = await this.#profilesToSend(batch);
-      const destination = batch.destination;
-      if (batch.operation === 'add') await this.#removeStale(batch, runtime.context, log);
-      const result = await sendBisecting(this.type, runtime.context, {
-        operation: batch.operation,
-        destination,
-        profiles,
-      });
-      await this.#recordResult(batch, result, recorder?.last(), runtime.limits, log, started);
+      const prepared = await this.#profilesToSend(batch, runtime.context, log);
+      const { profiles, withoutConsent } = withConsent(prepared.profiles, batch, this.type);
+      const result: BatchResult =
+        profiles.length > 0
+          ? await sendBisecting(this.type, runtime.context, {
+              operation: batch.operation,
+              destination: batch.destination,
+              profiles,
+            })
+          : { outcomes: [] };
+      result.outcomes.push(...withoutConsent);
+      await this.#recordResult(
+        batch,
+        result,
+        recorder?.last(),
+        runtime.limits,
+        log,
+        started,
+        prepared.alreadyHeld,
+      );
     } catch (error) {
       if (error instanceof DeliveryStoppedError) {
         await this.options.recordDeactivated(batch);
@@ -203,6 +231,7 @@ export class ConnectorLane {
     limits: DeliveryLimits,
     log: Logger,
     started: number,
+    alreadyHeld: string[] = [],
   ) {
     const recorded = await this.options.recorder.record({
       batch,
@@ -211,6 +240,7 @@ export class ConnectorLane {
       result,
       exchange,
       now: this.options.now(),
+      alreadyHeld,
     });
     if (recorded.requestFailed) this.#breaker.recordFailure();
     else this.#breaker.recordSuccess();
@@ -259,42 +289,62 @@ export class ConnectorLane {
     };
   }
 
-  /** For removals, the identifiers the partner accepted (from the ledger) replace the profile's. */
-  async #profilesToSend(batch: ClaimedBatch): Promise<BatchProfile[]> {
-    const profiles = batch.activations.map((activation) => ({
-      key: activation.key,
-      ...activation.profile,
-    }));
-    if (batch.operation !== 'remove') return profiles;
+  /**
+   * Reads the ledger for the batch. A removal sends the identifiers the partner accepted. An
+   * add whose identifiers the partner already holds is not sent again; one whose identifiers
+   * changed first has the old ones removed.
+   */
+  async #profilesToSend(
+    batch: ClaimedBatch,
+    context: ConnectorRuntime['context'],
+    log: Logger,
+  ): Promise<{ profiles: BatchProfile[]; alreadyHeld: string[] }> {
     const held = await this.options.ledger.find(
       batch.connectorId,
       batch.destinationKey,
       batch.activations.map((activation) => activation.profileId),
     );
+    const profiles = batch.activations.map((activation) => ({
+      key: activation.key,
+      ...activation.profile,
+    }));
+    if (batch.operation === 'remove') {
+      const withHeld = profiles.map((profile) => {
+        const identifiers = held.get(profile.key);
 
-    return profiles.map((profile) => {
-      const identifiers = held.get(profile.key);
+        return identifiers ? { ...profile, identifiers } : profile;
+      });
 
-      return identifiers ? { ...profile, identifiers } : profile;
-    });
+      return { profiles: withHeld, alreadyHeld: [] };
+    }
+    const alreadyHeld: string[] = [];
+    const toSend: BatchProfile[] = [];
+    const stale: BatchProfile[] = [];
+    for (const profile of profiles) {
+      const previous = held.get(profile.key);
+      const gone = previous && staleIdentifiers(previous, profile.identifiers);
+      if (previous && !gone && !staleIdentifiers(profile.identifiers, previous)) {
+        alreadyHeld.push(profile.key);
+        continue;
+      }
+      if (gone) stale.push({ key: profile.key, identifiers: gone });
+      toSend.push(profile);
+    }
+    await this.#removeStale(batch, stale, context, log);
+
+    return { profiles: toSend, alreadyHeld };
   }
 
   /**
    * Before an add, removes identifiers the partner holds that the profile no longer has, so an
    * email change leaves no stale match behind.
    */
-  async #removeStale(batch: ClaimedBatch, context: ConnectorRuntime['context'], log: Logger) {
-    const held = await this.options.ledger.find(
-      batch.connectorId,
-      batch.destinationKey,
-      batch.activations.map((activation) => activation.profileId),
-    );
-    const stale: BatchProfile[] = [];
-    for (const activation of batch.activations) {
-      const previous = held.get(activation.profileId);
-      const gone = previous && staleIdentifiers(previous, activation.profile.identifiers);
-      if (gone) stale.push({ key: activation.key, identifiers: gone });
-    }
+  async #removeStale(
+    batch: ClaimedBatch,
+    stale: BatchProfile[],
+    context: ConnectorRuntime['context'],
+    log: Logger,
+  ) {
     if (stale.length === 0) return;
     // NOTE: a failed removal of old identifiers is logged, not retried; the add still goes out.
     const result = await this.type.sendBatch(context, {

@@ -127,6 +127,11 @@ export class DeliveryEngine implements ConnectorLifecycle {
     return this.#lanes.get(connectorId)?.circuitOpen ? 'circuit_open' : undefined;
   }
 
+  /** Activations waiting or in flight, for one connector or all. */
+  async pending(connectorId?: string): Promise<number> {
+    return this.options.queue.pending(connectorId);
+  }
+
   async pendingRetry(connectorId: string): Promise<number> {
     return this.options.queue.pendingRetry(connectorId);
   }

@@ -40,7 +40,9 @@ export class DeliveryLedger {
     destinationKey: string,
     entries: { profileId: string; identifiers: Identifiers }[],
     at: string,
+    destination: Record<string, unknown>,
   ): Promise<void> {
+    const destinationJson = JSON.stringify(destination);
     for (let start = 0; start < entries.length; start += CHUNK_SIZE) {
       await trx
         .insertInto('delivery_ledger')
@@ -51,6 +53,7 @@ export class DeliveryLedger {
             profile_id: entry.profileId,
             identifiers: JSON.stringify(entry.identifiers),
             updated_at: at,
+            destination: destinationJson,
           })),
         )
         .onConflict((conflict) =>
@@ -61,6 +64,34 @@ export class DeliveryLedger {
         )
         .execute();
     }
+  }
+
+  /** Every destination that holds the profile, for a profile deletion. */
+  async entriesOf(profileId: string): Promise<LedgerEntry[]> {
+    const rows = await this.db
+      .selectFrom('delivery_ledger')
+      .selectAll()
+      .where('profile_id', '=', profileId)
+      .execute();
+
+    return rows.map((row) => ({
+      connectorId: row.connector_id,
+      destinationKey: row.destination_key,
+      destination: JSON.parse(row.destination ?? '{}') as Record<string, unknown>,
+      identifiers: JSON.parse(row.identifiers) as Identifiers,
+    }));
+  }
+
+  /** Profile ids the destination holds. */
+  async profileIdsAt(connectorId: string, destinationKey: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('delivery_ledger')
+      .select('profile_id')
+      .where('connector_id', '=', connectorId)
+      .where('destination_key', '=', destinationKey)
+      .execute();
+
+    return rows.map((row) => row.profile_id);
   }
 
   async forget(
@@ -78,6 +109,14 @@ export class DeliveryLedger {
         .execute();
     }
   }
+}
+
+/** A destination a profile was delivered to, as the ledger holds it. */
+export interface LedgerEntry {
+  connectorId: string;
+  destinationKey: string;
+  destination: Record<string, unknown>;
+  identifiers: Identifiers;
 }
 
 /** Returns the identifiers in `held` that `next` no longer has, or undefined when none. */

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AnyConnectorType } from '../connectors/catalog.js';
 import type { DeliveryLimits } from '../connectors/common-settings.js';
 import type {
@@ -73,9 +73,12 @@ export class OutcomeRecorder {
     result: BatchResult;
     exchange: PartnerExchange | undefined;
     now: number;
+    /** Keys not sent because the partner already holds these identifiers; not counted. */
+    alreadyHeld?: string[];
   }): Promise<RecordedBatch> {
     const { batch, result, now } = input;
     const outcomes = new Map(result.outcomes.map((outcome) => [outcome.key, outcome]));
+    const alreadyHeld = new Set(input.alreadyHeld);
     const counts = new DeliveryCounts();
     const settlements: Settlement[] = [];
     const accepted: { profileId: string; identifiers: Record<string, string[] | undefined> }[] = [];
@@ -83,6 +86,10 @@ export class OutcomeRecorder {
     const errors: ErrorOutcome[] = [];
 
     for (const activation of batch.activations) {
+      if (alreadyHeld.has(activation.key)) {
+        settlements.push({ key: activation.key, action: 'done' });
+        continue;
+      }
       const outcome: ProfileOutcome = outcomes.get(activation.key) ?? {
         key: activation.key,
         status: 'error',
@@ -122,10 +129,14 @@ export class OutcomeRecorder {
           batch.destinationKey,
           accepted,
           at,
+          batch.destination,
         );
       }
       if (removed.length > 0) {
         await this.options.ledger.forget(trx, batch.connectorId, batch.destinationKey, removed);
+      }
+      if (accepted.length > 0 || removed.length > 0) {
+        await this.#countAtDestination(trx, batch, accepted.length, removed.length);
       }
       if (!counts.isEmpty) {
         await this.options.statistics.increment(trx, batch.connectorId, new Date(now), counts);
@@ -146,6 +157,29 @@ export class OutcomeRecorder {
         ),
       counts,
     };
+  }
+
+  async #countAtDestination(
+    trx: Transaction<Database>,
+    batch: ClaimedBatch,
+    added: number,
+    removed: number,
+  ) {
+    await trx
+      .insertInto('destination_counts')
+      .values({
+        connector_id: batch.connectorId,
+        destination_key: batch.destinationKey,
+        added,
+        removed,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['connector_id', 'destination_key']).doUpdateSet({
+          added: sql<number>`destination_counts.added + ${added}`,
+          removed: sql<number>`destination_counts.removed + ${removed}`,
+        }),
+      )
+      .execute();
   }
 
   /** Puts a claimed batch back without counting an attempt (the connector paused meanwhile). */

@@ -28,6 +28,8 @@ export interface ConnectorServiceOptions {
   logger: Logger;
   /** Told about status and credential changes, so deliveries stop and resume at once. */
   lifecycle?: ConnectorLifecycle;
+  /** Called after an activation: sends what the connected audiences hold but the partner lacks. */
+  resync?: (connectorId: string) => Promise<void>;
   now?: () => Date;
 }
 
@@ -208,6 +210,7 @@ export class ConnectorService {
       });
       this.options.lifecycle?.connectorChanged(id);
       this.options.logger.info({ connectorId: id, actor, status }, 'connector status changed');
+      if (status === 'active') await this.options.resync?.(id);
     }
 
     return this.get(id);

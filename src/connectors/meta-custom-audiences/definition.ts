@@ -4,6 +4,7 @@ import { parseJsonBody } from '../../net/parse-json-body.js';
 import { MetaGraphClient } from './client.js';
 import { classifyMetaError, findMetaErrorRule } from './error-codes.js';
 import { sendMetaBatch } from './sender.js';
+import { prepareMetaDestination } from './destination.js';
 import {
   META_GRAPH_ORIGIN,
   metaAudienceSettingsSchema,
@@ -29,6 +30,8 @@ export const metaCustomAudiences: ConnectorType<
   settingsSchema: metaSettingsSchema,
   credentialsSchema: metaCredentialsSchema,
   audienceSettingsSchema: metaAudienceSettingsSchema,
+  // Customer lists of the operator's own customers need no explicit grant; a denial is honoured.
+  consent: { purposes: ['advertising'], unknownAllowed: true },
   defaults: {
     timeoutMs: 3_000,
     maxBatchSize: 10_000,
@@ -44,6 +47,9 @@ export const metaCustomAudiences: ConnectorType<
   checkCredentials: async ({ http, settings, credentials }) =>
     checkMetaCredentials(new MetaGraphClient(http, settings, credentials)),
   sendBatch: sendMetaBatch,
+  destinationKey: (settings) => settings.customAudienceId ?? `name:${settings.audienceName ?? ''}`,
+  prepareDestination: ({ http, settings, credentials }, audienceSettings) =>
+    prepareMetaDestination(new MetaGraphClient(http, settings, credentials), audienceSettings),
   explainError: (partnerCode) => {
     const [code, subcode] = partnerCode.split('/').map(Number);
     if (code === undefined || Number.isNaN(code)) return undefined;
