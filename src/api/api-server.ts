@@ -10,7 +10,14 @@ import type { AuditRepository } from '../store/audit-repository.js';
 import { createAjv, describeValidationErrors } from '../validation/schema-validator.js';
 import { createAuthHook } from './auth-hook.js';
 import { handleApiError } from './error-handler.js';
+import type { AudienceService } from '../audiences/audience-service.js';
+import type { JourneyRunner } from '../journeys/journey-runner.js';
+import type { JourneyService } from '../journeys/journey-service.js';
+import type { ProfileService } from '../profiles/profile-service.js';
+import { audienceRoutes } from './routes/audience-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
+import { journeyRoutes } from './routes/journey-routes.js';
+import { profileRoutes } from './routes/profile-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
 import { type StatisticsRouteDependencies, statisticsRoutes } from './routes/statistics-routes.js';
@@ -25,6 +32,10 @@ export interface ApiServerOptions {
   connectors: ConnectorService;
   audit: AuditRepository;
   statistics: StatisticsRouteDependencies;
+  profiles: ProfileService;
+  audiences: AudienceService;
+  journeys: JourneyService;
+  runner: JourneyRunner;
 }
 
 export type ApiServer = FastifyInstance<
@@ -67,6 +78,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
       await api.register(connectorRoutes(options.connectors));
       await api.register(auditRoutes(options.audit));
       await api.register(statisticsRoutes(options.statistics));
+      await api.register(profileRoutes(options.profiles, options.runner));
+      await api.register(audienceRoutes(options.audiences));
+      await api.register(journeyRoutes(options.journeys));
     },
     { prefix: '/api/v1' },
   );

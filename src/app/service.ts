@@ -22,6 +22,7 @@ import { AuditRepository } from '../store/audit-repository.js';
 import { ConnectorRepository } from '../store/connector-repository.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { wireAudiences } from './audience-wiring.js';
 import { createAjv } from '../validation/schema-validator.js';
 
 /** Delivery tuning that tests shorten; production uses the defaults. */
@@ -30,6 +31,8 @@ export interface DeliveryTuning {
   pollIntervalMs?: number;
   retryPolicy?: RetryPolicyOptions;
   circuitBreaker?: CircuitBreakerOptions;
+  /** How often waiting journey runs are checked, in ms. */
+  journeyTickMs?: number;
 }
 
 /** A running service; `close()` stops deliveries, the listener, then the store. */
@@ -102,17 +105,31 @@ export async function createService(
     pollIntervalMs: tuning.pollIntervalMs,
     circuitBreaker: tuning.circuitBreaker,
   });
+  const validators = new TypeValidators(catalog, createAjv());
+  const audienceParts = wireAudiences({
+    store,
+    engine,
+    ledger,
+    catalog,
+    connectors: connectorRows,
+    contexts,
+    validators,
+    audit,
+    logger,
+    journeyTickMs: tuning.journeyTickMs,
+  });
   const connectors = new ConnectorService({
     store,
     connectors: connectorRows,
     audit,
     catalog,
-    validators: new TypeValidators(catalog, createAjv()),
+    validators,
     secretBox,
     contexts,
     allowPrivateDestinations: config.allowPrivateDestinations,
     logger,
     lifecycle: engine,
+    resync: (connectorId) => audienceParts.resync.resync(connectorId),
   });
   const app = await buildApiServer({
     logger,
@@ -126,6 +143,10 @@ export async function createService(
       connectorExists: async (id) => (await connectorRows.findById(id)) !== undefined,
       pendingRetry: (id) => queue.pendingRetry(id),
     },
+    profiles: audienceParts.profiles,
+    audiences: audienceParts.audiences,
+    journeys: audienceParts.journeys,
+    runner: audienceParts.runner,
   });
   await engine.start();
   const stopPruning = startStatisticsPruning({ statistics, logger });
@@ -136,6 +157,7 @@ export async function createService(
     engine,
     async close() {
       await stopPruning();
+      await audienceParts.stop();
       await engine.stop();
       await app.close();
       await store.close();
