@@ -4,6 +4,9 @@ import { ConfigError } from '../errors/app-error.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { startService } from '../app/service.js';
 import { startSimulator } from '../simulator/simulator-server.js';
+import { registerDemoCommand } from '../demo/demo-command.js';
+import { registerImportCommand } from './import/import-command.js';
+import { readImportDefaults } from './import/import-defaults.js';
 
 function parsePortOption(value: string): number {
   const port = Number(value);
@@ -65,6 +68,9 @@ export function buildProgram(): Command {
       logger.info({ url: simulator.url }, 'simulator started');
       closeOnSignals(logger, simulator.close, 'simulator');
     });
+
+  registerImportCommand(program, () => readImportDefaults(loadConfig()));
+  registerDemoCommand(program);
 
   return program;
 }
