@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
   AudienceIdParams,
@@ -15,11 +16,27 @@ export interface ControlRouteOptions {
   state: SimulatorState;
 }
 
+interface AudienceIdRule {
+  pattern: RegExp;
+  description: string;
+  generate(isTaken: (id: string) => boolean): string;
+}
+
+/** Audience ids of partners without a rule of their own: list, segment or container names. */
+const GENERIC_AUDIENCE_IDS: AudienceIdRule = {
+  pattern: /^[A-Za-z0-9_.:-]{1,128}$/,
+  description: 'letters, digits, _ . : - up to 128 characters',
+  generate: (isTaken) => {
+    let id: string;
+    do id = randomBytes(5).toString('hex');
+    while (isTaken(id));
+
+    return id;
+  },
+};
+
 /** Audience id rules per partner: the id form the partner's API uses, and a generator. */
-const AUDIENCE_IDS: Record<
-  SimulatorPartner,
-  { pattern: RegExp; description: string; generate(isTaken: (id: string) => boolean): string }
-> = {
+const AUDIENCE_IDS: Partial<Record<SimulatorPartner, AudienceIdRule>> = {
   meta: { pattern: /^\d+$/, description: 'digits only', generate: newGraphObjectId },
 };
 
@@ -42,7 +59,7 @@ export async function controlRoutes(
   const createAudienceSchema = { schema: { body: CreateAudienceBody } };
   app.post('/_control/audiences', createAudienceSchema, async (request, reply) => {
     const { partner, name } = request.body;
-    const ids = AUDIENCE_IDS[partner];
+    const ids = AUDIENCE_IDS[partner] ?? GENERIC_AUDIENCE_IDS;
     const id = request.body.id ?? ids.generate((candidate) => state.hasAudience(candidate));
     if (!ids.pattern.test(id)) {
       const message = `Invalid value for body.id: ${partner} audience ids are ${ids.description}.`;
