@@ -300,3 +300,64 @@ describe('private-address guard', () => {
     expect(stored.json().settings).toEqual({ adAccountId: '42' });
   });
 });
+
+describe('console sessions', () => {
+  async function signIn(token: string) {
+    return service!.app.inject({ method: 'POST', url: '/api/v1/session', payload: { token } });
+  }
+
+  it('trades the token for an httpOnly SameSite=Strict cookie', async () => {
+    service = await startTestService();
+    const response = await signIn(TEST_TOKEN);
+    const cookie = String(response.headers['set-cookie']);
+
+    expect(response.statusCode).toBe(200);
+    expect(cookie).toMatch(/^activator_session=[\w-]{40,};/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    expect(cookie).not.toContain(TEST_TOKEN);
+  });
+
+  it('authenticates with the cookie until sign-out ends the session', async () => {
+    service = await startTestService();
+    const cookie = String((await signIn(TEST_TOKEN)).headers['set-cookie']).split(';')[0]!;
+    const before = await service.app.inject({
+      method: 'GET',
+      url: '/api/v1/connectors',
+      headers: { cookie },
+    });
+    const signOut = await service.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/session',
+      headers: { cookie },
+    });
+    const after = await service.app.inject({
+      method: 'GET',
+      url: '/api/v1/connectors',
+      headers: { cookie },
+    });
+
+    expect(before.statusCode).toBe(200);
+    expect(signOut.statusCode).toBe(204);
+    expect(after.statusCode).toBe(401);
+    expect(after.json().code).toBe('AUTH_SESSION_EXPIRED');
+  });
+
+  it('rejects a wrong token at sign-in', async () => {
+    service = await startTestService();
+    const response = await signIn('wrong-token-value-123');
+
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('stores only a hash of the session id', async () => {
+    service = await startTestService();
+    const cookie = String((await signIn(TEST_TOKEN)).headers['set-cookie']).split(';')[0]!;
+    const sessionId = cookie.split('=')[1]!;
+    const rows = await service.store.db.selectFrom('sessions').selectAll().execute();
+
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(sessionId);
+  });
+});

@@ -8,7 +8,11 @@ import type { ConnectorService } from '../connectors/management/connector-servic
 import type { Logger } from '../log/logger.js';
 import type { AuditRepository } from '../store/audit-repository.js';
 import { createAjv, describeValidationErrors } from '../validation/schema-validator.js';
+import cookie from '@fastify/cookie';
+import type { SessionStore } from '../auth/session-store.js';
 import { createAuthHook } from './auth-hook.js';
+import { DEFAULT_CONSOLE_DIR, registerConsole } from './console-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
 import { handleApiError } from './error-handler.js';
 import type { AudienceService } from '../audiences/audience-service.js';
 import type { JourneyRunner } from '../journeys/journey-runner.js';
@@ -36,6 +40,9 @@ export interface ApiServerOptions {
   audiences: AudienceService;
   journeys: JourneyService;
   runner: JourneyRunner;
+  sessions: SessionStore;
+  /** Folder of the built console; defaults to `dist/console`. */
+  consoleDir?: string;
 }
 
 export type ApiServer = FastifyInstance<
@@ -66,14 +73,21 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(cookie);
+  await registerConsole(app, options.consoleDir ?? DEFAULT_CONSOLE_DIR);
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(sessionRoutes(options.sessions, options.verifyToken), { prefix: '/api/v1' });
   await app.register(
     async (api) => {
       api.decorateRequest('actor', '');
-      api.addHook('onRequest', createAuthHook(options.verifyToken));
+      api.addHook('onRequest', createAuthHook(options.verifyToken, options.sessions));
+      api.get('/session', { schema: { tags: ['session'] } }, async (request) => ({
+        signedIn: true,
+        actor: request.actor,
+      }));
       await api.register(catalogRoutes(options.catalog));
       await api.register(connectorRoutes(options.connectors));
       await api.register(auditRoutes(options.audit));

@@ -1,5 +1,6 @@
 import { type ApiServer, buildApiServer } from '../api/api-server.js';
 import { createTokenVerifier, loadApiToken } from '../auth/api-token.js';
+import { SessionStore } from '../auth/session-store.js';
 import type { Config } from '../config/config.js';
 import { ConnectorCatalog } from '../connectors/catalog.js';
 import { ConnectorService } from '../connectors/management/connector-service.js';
@@ -147,6 +148,7 @@ export async function createService(
     audiences: audienceParts.audiences,
     journeys: audienceParts.journeys,
     runner: audienceParts.runner,
+    sessions: new SessionStore(store.db),
   });
   await engine.start();
   const stopPruning = startStatisticsPruning({ statistics, logger });

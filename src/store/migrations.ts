@@ -108,6 +108,19 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
         await createProfileTables(db, dialect);
       },
     },
+    '0005_console_sessions': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id_hash', 'text', (column) => column.primaryKey())
+          .addColumn('actor', 'text', (column) => column.notNull())
+          .addColumn('created_at', 'text', (column) => column.notNull())
+          .addColumn('expires_at', dialect === 'postgres' ? 'bigint' : 'integer', (column) =>
+            column.notNull(),
+          )
+          .execute();
+      },
+    },
   };
 }
 

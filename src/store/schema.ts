@@ -17,6 +17,7 @@ export interface Database {
   audience_members: AudienceMemberTable;
   destination_counts: DestinationCountTable;
   journey_runs: JourneyRunTable;
+  sessions: SessionTable;
 }
 
 export interface ConnectorTable {
@@ -189,4 +190,12 @@ export interface JourneyRunTable {
   status: 'waiting' | 'done';
   wake_at: number;
   updated_at: string;
+}
+
+/** A console session; only the SHA-256 of the session id is stored. `expires_at` is epoch ms. */
+export interface SessionTable {
+  id_hash: string;
+  actor: string;
+  created_at: string;
+  expires_at: number;
 }
