@@ -10,6 +10,7 @@ import type { CircuitBreakerOptions } from '../delivery/circuit-breaker.js';
 import { DeliveryEngine } from '../delivery/delivery-engine.js';
 import { DeliveryLedger } from '../delivery/delivery-ledger.js';
 import { OutcomeRecorder } from '../delivery/outcome-recorder.js';
+import { PendingConfirmations } from '../delivery/pending-confirmations.js';
 import { SqlActivationQueue } from '../delivery/queue/sql-activation-queue.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from '../delivery/retry-policy.js';
 import type { Logger } from '../log/logger.js';
@@ -85,6 +86,7 @@ export async function createService(
   const samples = new ErrorSampleRepository(store.db);
   const queue = new SqlActivationQueue(store.db);
   const ledger = new DeliveryLedger(store.db);
+  const confirmations = new PendingConfirmations(store.db);
   const engine = new DeliveryEngine({
     store,
     queue,
@@ -92,6 +94,7 @@ export async function createService(
     connectors: connectorRows,
     contexts,
     ledger,
+    confirmations,
     statistics,
     logger: logger.child({ component: 'delivery' }),
     recorder: new OutcomeRecorder({
@@ -100,6 +103,7 @@ export async function createService(
       ledger,
       statistics,
       samples,
+      confirmations,
       retryPolicy: tuning.retryPolicy ?? DEFAULT_RETRY_POLICY,
     }),
     lingerMs: tuning.lingerMs,

@@ -60,6 +60,11 @@ export interface ErrorExplanation {
 /** Outcome of one profile in one attempt. */
 export type ProfileOutcome =
   | { key: string; status: 'added' | 'removed' }
+  /**
+   * The partner accepted the request and reports per record later; `confirmation` is what
+   * `checkConfirmation` needs to ask (a request id, a job id).
+   */
+  | { key: string; status: 'pending'; confirmation: string }
   | {
       key: string;
       status: 'skipped';
@@ -124,6 +129,15 @@ export interface ConnectorType<
     context: ConnectorContext<Settings, Credentials>,
     settings: AudienceSettings,
   ): Promise<AudienceSettings>;
+  /**
+   * Asks the partner for the final status of a request it accepted earlier. Returns
+   * `done: false` while the partner still processes it.
+   */
+  checkConfirmation?(
+    context: ConnectorContext<Settings, Credentials>,
+    confirmation: string,
+    batch: Batch<AudienceSettings>,
+  ): Promise<ConfirmationStatus>;
   /** Explains a partner error code for error samples: what it means and the usual fix. */
   explainError?(partnerCode: string): ErrorExplanation | undefined;
   sendBatch(
@@ -131,6 +145,10 @@ export interface ConnectorType<
     batch: Batch<AudienceSettings>,
   ): Promise<BatchResult>;
 }
+
+/** The partner's answer about a request it accepted for later processing. */
+export type ConfirmationStatus =
+  { done: false; retryAfterSeconds?: number } | { done: true; result: BatchResult };
 
 /** What became of one batch request. */
 export interface BatchResult {

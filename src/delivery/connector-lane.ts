@@ -13,16 +13,20 @@ import { type DeliveryLedger, staleIdentifiers } from './delivery-ledger.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';
 import type { ActivationQueue, ClaimedBatch } from './queue/activation-queue.js';
 import { TokenBucket } from './rate-limiter.js';
+import { FIRST_CONFIRMATION_CHECK_MS, type PendingConfirmations } from './pending-confirmations.js';
+import type { Store } from '../store/store.js';
 import { type PartnerExchange, recordExchanges } from './recording-http-client.js';
 import type { PartnerHttpClient } from '../net/partner-http-client.js';
 import type { DeliveryLimits } from '../connectors/common-settings.js';
 
 export interface ConnectorLaneOptions {
+  store: Store;
   queue: ActivationQueue;
   connectors: ConnectorRepository;
   contexts: ConnectorContextFactory;
   ledger: DeliveryLedger;
   recorder: OutcomeRecorder;
+  confirmations: PendingConfirmations;
   logger: Logger;
   lingerMs: number;
   circuitBreaker: CircuitBreakerOptions;
@@ -48,6 +52,19 @@ function withConsent(profiles: BatchProfile[], batch: ClaimedBatch, type: AnyCon
   }
 
   return { profiles: allowed, withoutConsent };
+}
+
+/** Confirmations checked per pump of a lane. */
+const CONFIRMATIONS_PER_PUMP = 10;
+
+function unconfirmedOutcomes(batch: ClaimedBatch): ProfileOutcome[] {
+  return batch.activations.map((activation) => ({
+    key: activation.key,
+    status: 'error',
+    category: 'other',
+    retryable: true,
+    partnerMessage: 'The partner never confirmed the request within the retry window.',
+  }));
 }
 
 /**
@@ -124,6 +141,7 @@ export class ConnectorLane {
 
         return;
       }
+      if (this.#maySend() && this.type.checkConfirmation) await this.#checkConfirmations();
       while (this.#maySend() && this.#inFlight < this.#limits().maxConcurrentRequests) {
         if (!this.#breaker.canAttempt() || this.#bucket.waitMs() > 0) break;
         const batch = await this.options.queue.claim({
@@ -143,6 +161,62 @@ export class ConnectorLane {
       }
     } finally {
       this.#pumping = false;
+    }
+  }
+
+  /**
+   * Asks the partner about batches it accepted for later processing and records the final
+   * outcomes. A confirmation that never comes within the retry window is retried as `other`.
+   */
+  async #checkConfirmations(): Promise<void> {
+    const now = this.options.now();
+    const due = await this.options.confirmations.due(this.#row.id, now, CONFIRMATIONS_PER_PUMP);
+    for (const pending of due) {
+      const batch = await this.options.queue.heldBatch(pending.batch_id);
+      if (!batch) {
+        await this.options.confirmations.resolve(this.options.store.db, pending.batch_id);
+        continue;
+      }
+      const log = this.options.logger.child({
+        connectorId: batch.connectorId,
+        batchId: batch.batchId,
+      });
+      const limits = this.#limits();
+      try {
+        const { context } = this.options.contexts.create(this.#row, this.type, (http) =>
+          this.#guard(http),
+        );
+        const status = await this.type.checkConfirmation!(context, pending.confirmation, {
+          operation: batch.operation,
+          destination: batch.destination,
+          profiles: batch.activations.map((activation) => ({
+            key: activation.key,
+            ...activation.profile,
+          })),
+        });
+        if (status.done) {
+          await this.#recordResult(batch, status.result, undefined, limits, log, now, [], true);
+          continue;
+        }
+        const expired = now - Number(pending.created_at) > limits.maxRetryAgeHours * 3_600_000;
+        if (expired) {
+          const outcomes = unconfirmedOutcomes(batch);
+          await this.#recordResult(batch, { outcomes }, undefined, limits, log, now, [], true);
+          continue;
+        }
+        const waitMs = Math.max(
+          FIRST_CONFIRMATION_CHECK_MS,
+          (status.retryAfterSeconds ?? 0) * 1000,
+        );
+        await this.options.confirmations.postpone(pending.batch_id, now + waitMs);
+      } catch (error) {
+        if (error instanceof DeliveryStoppedError) return;
+        log.warn({ err: error }, 'confirmation check failed; asking again later');
+        await this.options.confirmations.postpone(
+          pending.batch_id,
+          now + FIRST_CONFIRMATION_CHECK_MS,
+        );
+      }
     }
   }
 
@@ -232,6 +306,7 @@ export class ConnectorLane {
     log: Logger,
     started: number,
     alreadyHeld: string[] = [],
+    resolvesConfirmation = false,
   ) {
     const recorded = await this.options.recorder.record({
       batch,
@@ -241,6 +316,7 @@ export class ConnectorLane {
       exchange,
       now: this.options.now(),
       alreadyHeld,
+      resolvesConfirmation,
     });
     if (recorded.requestFailed) this.#breaker.recordFailure();
     else this.#breaker.recordSuccess();

@@ -12,6 +12,7 @@ import { type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER } from './circuit-b
 import { ConnectorLane } from './connector-lane.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';
+import type { PendingConfirmations } from './pending-confirmations.js';
 import type { ActivationQueue, ActivationRequest, ClaimedBatch } from './queue/activation-queue.js';
 
 export interface DeliveryEngineOptions {
@@ -22,6 +23,7 @@ export interface DeliveryEngineOptions {
   contexts: ConnectorContextFactory;
   ledger: DeliveryLedger;
   recorder: OutcomeRecorder;
+  confirmations: PendingConfirmations;
   statistics: StatisticsRepository;
   logger: Logger;
   /** A batch smaller than the type's maximum waits this long for more activations. Default 1 s. */
@@ -155,7 +157,12 @@ export class DeliveryEngine implements ConnectorLifecycle {
     this.#ticking = true;
     this.#wakeRequested = false;
     try {
-      const connectorIds = await this.options.queue.connectorsWithWork();
+      const connectorIds = [
+        ...new Set([
+          ...(await this.options.queue.connectorsWithWork()),
+          ...(await this.options.confirmations.connectors()),
+        ]),
+      ];
       const lanes = await Promise.all(connectorIds.map((id) => this.#lane(id)));
       await Promise.all(lanes.map((lane) => lane?.pump()));
     } catch (error) {

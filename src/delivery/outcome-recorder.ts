@@ -16,6 +16,7 @@ import type { Database } from '../store/schema.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import type { ActivationQueue, ClaimedBatch, Settlement } from './queue/activation-queue.js';
 import type { PartnerExchange } from './recording-http-client.js';
+import { FIRST_CONFIRMATION_CHECK_MS, type PendingConfirmations } from './pending-confirmations.js';
 import { mayRetry, nextRetryDelayMs, type RetryPolicyOptions } from './retry-policy.js';
 
 type ErrorOutcome = Extract<ProfileOutcome, { status: 'error' }>;
@@ -36,6 +37,7 @@ export interface OutcomeRecorderOptions {
   statistics: StatisticsRepository;
   samples: ErrorSampleRepository;
   retryPolicy: RetryPolicyOptions;
+  confirmations: PendingConfirmations;
   random?: () => number;
 }
 
@@ -75,10 +77,13 @@ export class OutcomeRecorder {
     now: number;
     /** Keys not sent because the partner already holds these identifiers; not counted. */
     alreadyHeld?: string[];
+    /** True when this result is the partner's final answer about a held batch. */
+    resolvesConfirmation?: boolean;
   }): Promise<RecordedBatch> {
     const { batch, result, now } = input;
     const outcomes = new Map(result.outcomes.map((outcome) => [outcome.key, outcome]));
     const alreadyHeld = new Set(input.alreadyHeld);
+    let confirmation: string | undefined;
     const counts = new DeliveryCounts();
     const settlements: Settlement[] = [];
     const accepted: { profileId: string; identifiers: Record<string, string[] | undefined> }[] = [];
@@ -97,6 +102,11 @@ export class OutcomeRecorder {
         retryable: true,
         partnerMessage: 'The connector type reported no outcome for this profile.',
       };
+      if (outcome.status === 'pending') {
+        settlements.push({ key: activation.key, action: 'hold' });
+        confirmation = outcome.confirmation;
+        continue;
+      }
       if (outcome.status === 'error') {
         errors.push(outcome);
         counts.add(errorMetric(outcome));
@@ -121,6 +131,16 @@ export class OutcomeRecorder {
 
     await this.options.db.transaction().execute(async (trx) => {
       await this.options.queue.settle(batch, settlements, trx);
+      if (input.resolvesConfirmation) await this.options.confirmations.resolve(trx, batch.batchId);
+      if (confirmation !== undefined) {
+        await this.options.confirmations.hold(trx, {
+          batch_id: batch.batchId,
+          connector_id: batch.connectorId,
+          confirmation,
+          next_check_at: now + FIRST_CONFIRMATION_CHECK_MS,
+          created_at: now,
+        });
+      }
       const at = new Date(now).toISOString();
       if (accepted.length > 0) {
         await this.options.ledger.record(
@@ -144,7 +164,9 @@ export class OutcomeRecorder {
       if (errors[0]) await this.#appendSample(trx, input, errors[0]);
     });
 
-    const sent = result.outcomes.filter((outcome) => outcome.status !== 'skipped');
+    const sent = result.outcomes.filter(
+      (outcome) => outcome.status !== 'skipped' && outcome.status !== 'pending',
+    );
 
     return {
       credentialsRejected: errors.some((error) => error.category === 'invalid_credentials'),

@@ -121,6 +121,22 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_pending_confirmations': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('pending_confirmations')
+          .addColumn('batch_id', 'text', (column) => column.primaryKey())
+          .addColumn('connector_id', 'text', (column) => column.notNull())
+          .addColumn('confirmation', 'text', (column) => column.notNull())
+          .addColumn('next_check_at', dialect === 'postgres' ? 'bigint' : 'integer', (column) =>
+            column.notNull(),
+          )
+          .addColumn('created_at', dialect === 'postgres' ? 'bigint' : 'integer', (column) =>
+            column.notNull(),
+          )
+          .execute();
+      },
+    },
   };
 }
 

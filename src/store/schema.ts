@@ -18,6 +18,7 @@ export interface Database {
   destination_counts: DestinationCountTable;
   journey_runs: JourneyRunTable;
   sessions: SessionTable;
+  pending_confirmations: PendingConfirmationTable;
 }
 
 export interface ConnectorTable {
@@ -198,4 +199,16 @@ export interface SessionTable {
   actor: string;
   created_at: string;
   expires_at: number;
+}
+
+/**
+ * A batch the partner accepted for later processing. Its activations stay claimed (in flight)
+ * under `batch_id` until the final status is recorded. Times are epoch ms.
+ */
+export interface PendingConfirmationTable {
+  batch_id: string;
+  connector_id: string;
+  confirmation: string;
+  next_check_at: number;
+  created_at: number;
 }

@@ -39,7 +39,9 @@ export type Settlement =
   | { key: string; action: 'done' }
   | { key: string; action: 'retry'; nextAttemptAt: number; lastError: string }
   /** Back to waiting without counting an attempt (connector paused, process stopping). */
-  | { key: string; action: 'release' };
+  | { key: string; action: 'release' }
+  /** Stays claimed: the partner accepted it and reports the final status later. */
+  | { key: string; action: 'hold' };
 
 export interface ClaimOptions {
   connectorId: string;
@@ -75,8 +77,13 @@ export interface ActivationQueue {
   pendingRetry(connectorId: string): Promise<number>;
   /** Counts activations waiting or in flight. */
   pending(connectorId?: string): Promise<number>;
-  /** Returns claimed batches to the waiting state; run at start after a crash. */
+  /**
+   * Returns claimed batches to the waiting state; run at start after a crash. Batches that wait
+   * for a partner's confirmation stay claimed.
+   */
   recover(): Promise<number>;
+  /** The activations still claimed under a batch id (held for a partner's confirmation). */
+  heldBatch(batchId: string): Promise<ClaimedBatch | undefined>;
   /** Connectors that have activations waiting. */
   connectorsWithWork(): Promise<string[]>;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from '../../store/schema.js';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { ActivationTable, Database } from '../../store/schema.js';
 import type {
   ActivationQueue,
   ActivationRequest,
@@ -111,27 +111,17 @@ export class SqlActivationQueue implements ActivationQueue {
 
       return trx.selectFrom('activations').selectAll().where('batch_id', '=', batchId).execute();
     });
-    if (rows.length === 0) return undefined;
-    const first = rows[0]!;
+    return toClaimedBatch(batchId, rows);
+  }
 
-    return {
-      batchId,
-      connectorId: options.connectorId,
-      destinationKey: first.destination_key,
-      destination: JSON.parse(first.destination) as Record<string, unknown>,
-      operation: first.operation,
-      activations: rows.map((row): ClaimedActivation => ({
-        key: row.profile_id,
-        connectorId: row.connector_id,
-        destination: JSON.parse(row.destination) as Record<string, unknown>,
-        destinationKey: row.destination_key,
-        profileId: row.profile_id,
-        operation: row.operation,
-        profile: JSON.parse(row.profile) as ClaimedActivation['profile'],
-        attempts: row.attempts,
-        enqueuedAt: row.enqueued_at,
-      })),
-    };
+  async heldBatch(batchId: string): Promise<ClaimedBatch | undefined> {
+    const rows = await this.db
+      .selectFrom('activations')
+      .selectAll()
+      .where('batch_id', '=', batchId)
+      .execute();
+
+    return toClaimedBatch(batchId, rows);
   }
 
   async #readyGroup(options: ClaimOptions) {
@@ -166,7 +156,9 @@ export class SqlActivationQueue implements ActivationQueue {
         .where('profile_id', 'in', chunk)
         .execute();
     }
-    const back = settlements.filter((settlement) => settlement.action !== 'done');
+    const back = settlements.filter(
+      (settlement) => settlement.action === 'retry' || settlement.action === 'release',
+    );
     await this.#dropSuperseded(
       trx,
       batch,
@@ -258,6 +250,15 @@ export class SqlActivationQueue implements ActivationQueue {
       await trx
         .deleteFrom('activations as flying')
         .where('flying.in_flight', '=', 1)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('pending_confirmations')
+                .select('pending_confirmations.batch_id')
+                .whereRef('pending_confirmations.batch_id', '=', 'flying.batch_id'),
+            ),
+          ),
+        )
         .where(({ exists, selectFrom }) =>
           exists(
             selectFrom('activations as waiting')
@@ -273,6 +274,15 @@ export class SqlActivationQueue implements ActivationQueue {
         .updateTable('activations')
         .set({ in_flight: 0, batch_id: null })
         .where('in_flight', '=', 1)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('pending_confirmations')
+                .select('pending_confirmations.batch_id')
+                .whereRef('pending_confirmations.batch_id', '=', 'activations.batch_id'),
+            ),
+          ),
+        )
         .executeTakeFirst();
 
       return Number(result.numUpdatedRows);
@@ -289,4 +299,31 @@ export class SqlActivationQueue implements ActivationQueue {
 
     return rows.map((row) => row.connector_id);
   }
+}
+
+function toClaimedBatch(
+  batchId: string,
+  rows: Selectable<ActivationTable>[],
+): ClaimedBatch | undefined {
+  const first = rows[0];
+  if (!first) return undefined;
+
+  return {
+    batchId,
+    connectorId: first.connector_id,
+    destinationKey: first.destination_key,
+    destination: JSON.parse(first.destination) as Record<string, unknown>,
+    operation: first.operation,
+    activations: rows.map((row): ClaimedActivation => ({
+      key: row.profile_id,
+      connectorId: row.connector_id,
+      destination: JSON.parse(row.destination) as Record<string, unknown>,
+      destinationKey: row.destination_key,
+      profileId: row.profile_id,
+      operation: row.operation,
+      profile: JSON.parse(row.profile) as ClaimedActivation['profile'],
+      attempts: row.attempts,
+      enqueuedAt: row.enqueued_at,
+    })),
+  };
 }
