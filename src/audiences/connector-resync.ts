@@ -9,8 +9,8 @@ const PAGE_SIZE = 2_000;
 
 /**
  * Brings the partner audiences of a connector in line with the audiences connected to it, after
- * the connector is activated again: members the ledger lacks are added, and profiles the ledger
- * holds that are no longer members are removed. Destinations that only journeys send to are
+ * the connector is activated again. Members the ledger lacks are added, and profiles the ledger
+ * lists that are no longer members are removed. Destinations that only journeys send to are
  * left alone, because a journey's sends do not define a membership.
  */
 export class ConnectorResync {

@@ -350,7 +350,7 @@ export class ConnectorLane {
         paused_at: now,
       });
       this.#row = { ...this.#row, health: 'credentials_invalid', paused_at: now };
-      log.warn('connector paused: the partner refused its credentials');
+      log.warn('connector paused: the partner rejected its credentials');
     }
   }
 
@@ -367,8 +367,8 @@ export class ConnectorLane {
 
   /**
    * Reads the ledger for the batch. A removal sends the identifiers the partner accepted. An
-   * add whose identifiers the partner already holds is not sent again; one whose identifiers
-   * changed first has the old ones removed.
+   * add whose identifiers the partner already has is not sent again, and an add whose
+   * identifiers changed first has the old ones removed.
    */
   async #profilesToSend(
     batch: ClaimedBatch,
@@ -412,7 +412,7 @@ export class ConnectorLane {
   }
 
   /**
-   * Before an add, removes identifiers the partner holds that the profile no longer has, so an
+   * Before an add, removes identifiers the partner has that the profile no longer has, so an
    * email change leaves no stale match behind.
    */
   async #removeStale(

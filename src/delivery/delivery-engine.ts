@@ -124,7 +124,7 @@ export class DeliveryEngine implements ConnectorLifecycle {
       });
   }
 
-  /** `circuit_open` while the connector's circuit breaker holds requests back. */
+  /** `circuit_open` while the connector's circuit breaker keeps requests back. */
   healthOf(connectorId: string): 'circuit_open' | undefined {
     return this.#lanes.get(connectorId)?.circuitOpen ? 'circuit_open' : undefined;
   }

@@ -21,7 +21,7 @@ import { mayRetry, nextRetryDelayMs, type RetryPolicyOptions } from './retry-pol
 
 type ErrorOutcome = Extract<ProfileOutcome, { status: 'error' }>;
 
-/** What the lane needs to know after a batch was recorded. */
+/** Result of recording a batch, for the lane. */
 export interface RecordedBatch {
   /** The partner refused the credentials: the connector pauses. */
   credentialsRejected: boolean;
@@ -75,9 +75,9 @@ export class OutcomeRecorder {
     result: BatchResult;
     exchange: PartnerExchange | undefined;
     now: number;
-    /** Keys not sent because the partner already holds these identifiers; not counted. */
+    /** Keys not sent because the partner already has these identifiers; not counted. */
     alreadyHeld?: string[];
-    /** True when this result is the partner's final answer about a held batch. */
+    /** True when this result is the partner's final status of a held batch. */
     resolvesConfirmation?: boolean;
   }): Promise<RecordedBatch> {
     const { batch, result, now } = input;

@@ -32,7 +32,7 @@ export interface JourneyRunnerOptions {
 /**
  * Moves profiles through published journeys. A profile enters at the first step when its
  * trigger fires and no run of it is waiting in that journey. A wait stores the run with its
- * wake-up time; the timer continues it from the wait's `next` step, read from the version
+ * wake-up time. The timer then continues it from the wait's `next` step, read from the version
  * published at that moment. When a new version no longer has the step, the profile exits.
  */
 export class JourneyRunner {

@@ -126,7 +126,7 @@ export class ProfileService {
   }
 
   /**
-   * Forgets a profile: removes it at every destination the ledger says holds it, then deletes
+   * Forgets a profile: removes it at every destination the ledger lists for it, then deletes
    * its memberships, journey runs and the profile itself.
    */
   async delete(id: string): Promise<void> {

@@ -34,7 +34,7 @@ export interface ClaimedBatch {
   activations: ClaimedActivation[];
 }
 
-/** What becomes of one claimed activation once its attempt is recorded. */
+/** Disposition of one claimed activation once its attempt is recorded. */
 export type Settlement =
   | { key: string; action: 'done' }
   | { key: string; action: 'retry'; nextAttemptAt: number; lastError: string }
@@ -52,8 +52,8 @@ export interface ClaimOptions {
 }
 
 /**
- * The activation queue. Coalescing: per (connector, destination, profile) only the latest
- * desired state waits, and a key is in at most one claimed batch at a time; a state enqueued
+ * The activation queue. It coalesces per (connector, destination, profile): only the latest
+ * desired state waits, and a key is in at most one claimed batch at a time. A state enqueued
  * while the key is in flight waits until that batch settles, then supersedes any retry of it.
  */
 export interface ActivationQueue {
