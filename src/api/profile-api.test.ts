@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CRM_MAPPING } from '../profiles/ingest/import-mapping.js';
 import { startTestService, type TestService } from '../test-support/test-service.js';
+import { sampleExportPath } from '../test-support/sample-export.js';
 
-const CUSTOMERS = path.resolve('..', 'shared', 'data', 'customers-10000.csv');
+const CUSTOMERS = sampleExportPath();
 
 let service: TestService;
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../log/logger.js';
 import { type DemoSession, runDemo } from './run-demo.js';
+import { sampleExportPath } from '../test-support/sample-export.js';
 
-const CUSTOMERS = path.resolve('..', 'shared', 'data', 'customers-10000.csv');
+const CUSTOMERS = sampleExportPath();
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 let session: DemoSession | undefined;

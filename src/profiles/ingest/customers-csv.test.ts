@@ -1,14 +1,14 @@
 import { createReadStream } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../profile.js';
 import { resolveRegion } from './country.js';
 import { DEFAULT_CRM_MAPPING } from './import-mapping.js';
 import { readImport } from './import-reader.js';
 import { normalizeProfile } from './normalize-profile.js';
+import { sampleExportPath } from '../../test-support/sample-export.js';
 
 // A generated sample CRM export of 10,000 rows, kept outside the repository.
-const CUSTOMERS_CSV = path.resolve('..', 'shared', 'data', 'customers-10000.csv');
+const CUSTOMERS_CSV = sampleExportPath();
 
 interface ImportSummary {
   rowsRead: number;
