@@ -25,6 +25,11 @@ export interface ConnectorContext<Settings, Credentials> {
   credentials: Credentials;
   /** Client with the connector's timeout, `baseUrl` guard and proxy already applied. */
   http: PartnerHttpClient;
+  /**
+   * A client for another origin of the same partner (an OAuth token endpoint, an upload host),
+   * with the same timeout, address guard, proxy and deactivation check.
+   */
+  httpFor?(baseUrl: string): PartnerHttpClient;
 }
 
 /** One profile in a batch, with identifiers already normalized at ingest. */
@@ -104,6 +109,11 @@ export interface ConnectorType<
   identifierTypes: IdentifierType[];
   /** The partner's API origin; a connector's `baseUrl` setting replaces it. */
   defaultBaseUrl: string;
+  /**
+   * The API origin when it depends on the configuration (Mailchimp's data center comes from the
+   * API key); `baseUrl` still wins, and `defaultBaseUrl` applies when this returns undefined.
+   */
+  baseUrlFor?(settings: Settings, credentials: Credentials): string | undefined;
   /** True when an operator may configure several connectors of this type. */
   multipleConfigurations: boolean;
   /** JSON Schema of the type's own settings; the common settings are added by the catalog. */

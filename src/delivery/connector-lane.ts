@@ -254,12 +254,12 @@ export class ConnectorLane {
 
         return;
       }
-      let recorder: ReturnType<typeof recordExchanges> | undefined;
-      const runtime = this.options.contexts.create(this.#row, this.type, (http) => {
-        recorder = recordExchanges(this.#guard(http));
-
-        return recorder.http;
-      });
+      // One recorder for every client of the batch, so the error sample shows the last request
+      // whichever origin it went to.
+      const recorder = recordExchanges();
+      const runtime = this.options.contexts.create(this.#row, this.type, (http) =>
+        recorder.wrap(this.#guard(http)),
+      );
       const prepared = await this.#profilesToSend(batch, runtime.context, log);
       const { profiles, withoutConsent } = withConsent(prepared.profiles, batch, this.type);
       const result: BatchResult =
@@ -274,7 +274,7 @@ export class ConnectorLane {
       await this.#recordResult(
         batch,
         result,
-        recorder?.last(),
+        recorder.last(),
         runtime.limits,
         log,
         started,

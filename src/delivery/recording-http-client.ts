@@ -12,15 +12,18 @@ export interface PartnerExchange {
   error?: string;
 }
 
-/** Wraps a client to remember the last exchange; values are redacted before they are stored. */
-export function recordExchanges(http: PartnerHttpClient): {
-  http: PartnerHttpClient;
+/**
+ * Remembers the last exchange of every client it wraps; values are redacted before they are
+ * stored.
+ */
+export function recordExchanges(): {
+  wrap(http: PartnerHttpClient): PartnerHttpClient;
   last(): PartnerExchange | undefined;
 } {
   let last: PartnerExchange | undefined;
 
   return {
-    http: {
+    wrap: (http) => ({
       async send(request: PartnerRequest): Promise<PartnerResponse> {
         last = {
           request: {
@@ -39,7 +42,7 @@ export function recordExchanges(http: PartnerHttpClient): {
           throw error;
         }
       },
-    },
+    }),
     last: () => last,
   };
 }

@@ -312,13 +312,13 @@ export class ConnectorService {
   #checkSettings(type: AnyConnectorType, settings: JsonObject): JsonObject {
     const problem = this.options.validators.settings(type.id, settings);
     if (problem) throw badRequest(problem, 'CONNECTOR_SETTINGS_INVALID');
-    if (typeof settings.baseUrl === 'string') {
-      const rejection = destinationUrlRejection(
-        settings.baseUrl,
-        this.options.allowPrivateDestinations,
-      );
-      if (rejection)
-        throw badRequest(`settings.baseUrl ${rejection}`, 'CONNECTOR_BASE_URL_REJECTED');
+    for (const field of urlSettingFields(type)) {
+      const value = settings[field];
+      if (typeof value !== 'string') continue;
+      const rejection = destinationUrlRejection(value, this.options.allowPrivateDestinations);
+      if (rejection) {
+        throw badRequest(`settings.${field} ${rejection}`, 'CONNECTOR_URL_REJECTED');
+      }
     }
 
     return type.normalizeSettings ? (type.normalizeSettings(settings) as JsonObject) : settings;
@@ -388,6 +388,15 @@ function keepMaskedSecrets(patch: JsonObject, stored: JsonObject): JsonObject {
   }
 
   return result;
+}
+
+/** Settings that hold a URL Activator calls (`baseUrl`, a token endpoint): all get the guard. */
+function urlSettingFields(type: AnyConnectorType): string[] {
+  const properties = type.settingsSchema.properties as Record<string, { format?: string }>;
+
+  return Object.entries(properties)
+    .filter(([, schema]) => schema.format === 'uri' || schema.format === 'url')
+    .map(([field]) => field);
 }
 
 function isUniqueViolation(error: unknown): boolean {

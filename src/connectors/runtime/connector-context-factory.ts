@@ -37,14 +37,22 @@ export class ConnectorContextFactory {
     const settings = JSON.parse(row.settings) as Record<string, unknown> & CommonSettings;
     const credentials = this.options.secretBox.open<Record<string, unknown>>(row.credentials);
     const limits = resolveLimits(settings, type.defaults);
-    const http = createPartnerHttpClient({
-      baseUrl: settings.baseUrl ?? type.defaultBaseUrl,
-      timeoutMs: limits.timeoutMs,
-      dispatcher: this.options.dispatcher,
-      allowPrivateDestinations: this.options.allowPrivateDestinations,
-      viaProxy: this.options.viaProxy,
-    });
+    const clientFor = (baseUrl: string) =>
+      wrapHttp(
+        createPartnerHttpClient({
+          baseUrl,
+          timeoutMs: limits.timeoutMs,
+          dispatcher: this.options.dispatcher,
+          allowPrivateDestinations: this.options.allowPrivateDestinations,
+          viaProxy: this.options.viaProxy,
+        }),
+      );
+    const baseUrl =
+      settings.baseUrl ?? type.baseUrlFor?.(settings, credentials) ?? type.defaultBaseUrl;
 
-    return { context: { settings, credentials, http: wrapHttp(http) }, limits };
+    return {
+      context: { settings, credentials, http: clientFor(baseUrl), httpFor: clientFor },
+      limits,
+    };
   }
 }
