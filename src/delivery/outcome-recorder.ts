@@ -10,6 +10,7 @@ import type {
 import { parseJsonBody } from '../net/parse-json-body.js';
 import { DeliveryCounts, metricNames } from '../statistics/delivery-counts.js';
 import type { ErrorSampleRepository } from '../statistics/error-sample-repository.js';
+import { describeBodyShape } from '../statistics/body-shape.js';
 import { redactSample, redactText } from '../statistics/redact.js';
 import type { StatisticsRepository } from '../statistics/statistics-repository.js';
 import type { Database } from '../store/schema.js';
@@ -276,11 +277,13 @@ export class OutcomeRecorder {
       batchSize: input.batch.activations.length,
       summary: explained.summary,
       fix: explained.fix,
-      request: redactSample({
+      // The request body carries identifiers and sometimes the credential (SOAP, SAS), so
+      // only its shape is kept.
+      request: {
         method: exchange?.request.method,
-        path: exchange?.request.path,
-        body: exchange?.request.body,
-      }),
+        path: exchange?.request.path ? redactText(exchange.request.path) : undefined,
+        body: describeBodyShape(exchange?.request.body),
+      },
       response: exchange?.error
         ? redactText(exchange.error)
         : redactSample(parseJsonBody(responseBody) ?? responseBody.slice(0, 2000)),
