@@ -1,6 +1,14 @@
 import type { TObject } from 'typebox';
 import type { ConnectorKind, ConnectorType, IdentifierType } from './connector-type.js';
+import { azureBlob } from './azure-blob/definition.js';
+import { clang } from './clang/definition.js';
+import { googleAdsCustomerMatch } from './google-ads-customer-match/definition.js';
+import { googleCm360 } from './google-cm360/definition.js';
+import { googleDv360 } from './google-dv360/definition.js';
+import { mailchimp } from './mailchimp/definition.js';
 import { metaCustomAudiences } from './meta-custom-audiences/definition.js';
+import { webhook } from './webhook/definition.js';
+import { xandrSegments } from './xandr/definition.js';
 
 /** The catalog entry of a type, as `GET /catalog` returns it. */
 export interface CatalogEntry {
@@ -18,7 +26,17 @@ export interface CatalogEntry {
 export type AnyConnectorType = ConnectorType<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Connector types that work end to end. A type is listed here only once it can deliver. */
-export const builtInConnectorTypes: AnyConnectorType[] = [metaCustomAudiences];
+export const builtInConnectorTypes: AnyConnectorType[] = [
+  metaCustomAudiences,
+  googleDv360,
+  googleAdsCustomerMatch,
+  googleCm360,
+  azureBlob,
+  clang,
+  mailchimp,
+  webhook,
+  xandrSegments,
+];
 
 export class ConnectorCatalog {
   readonly #types: Map<string, AnyConnectorType>;

@@ -7,6 +7,7 @@ export type AudienceMember = Record<string, string>;
  */
 const IDENTIFYING_KEYS = new Set([
   'EXTERN_ID',
+  'UID',
   'EMAIL',
   'PHONE',
   'MADID',

@@ -14,7 +14,7 @@ export const MAX_RECORDED_BODY_BYTES = 64 * 1024 * 1024;
 /** Replacement for every token in a recorded request. */
 export const REDACTED = '***';
 
-const SECRET_FIELDS = new Set(['access_token']);
+const SECRET_FIELDS = new Set(['access_token', 'password', 'client_secret', 'refresh_token']);
 const SECRET_HEADERS = new Set(['authorization']);
 
 /** A partner request as `GET /_control/requests` returns it, with tokens redacted. */

@@ -1,6 +1,13 @@
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { azureRoutes } from './azure/azure-routes.js';
+import { clangRoutes } from './clang/clang-routes.js';
+import { cm360Routes } from './cm360/cm360-routes.js';
+import { googleRoutes } from './google/google-routes.js';
+import { mailchimpRoutes } from './mailchimp/mailchimp-routes.js';
+import { webhookRoutes } from './webhook/webhook-routes.js';
+import { xandrRoutes } from './xandr/xandr-routes.js';
 import { controlRoutes } from './control-routes.js';
 import { metaGraphRoutes, sendRouteNotFound } from './meta/graph-routes.js';
 import { SimulatorState } from './simulator-state.js';
@@ -47,6 +54,13 @@ export function buildSimulator(options: SimulatorOptions = {}): FastifyInstance 
   app.setNotFoundHandler(sendRouteNotFound);
   app.register(controlRoutes, { state });
   app.register(metaGraphRoutes, { state, closing: closing.signal });
+  app.register(mailchimpRoutes, { state, closing: closing.signal });
+  app.register(webhookRoutes, { state, closing: closing.signal });
+  app.register(cm360Routes, { state, closing: closing.signal });
+  app.register(clangRoutes, { state, closing: closing.signal, prefix: '/clang' });
+  app.register(azureRoutes, { state, closing: closing.signal, prefix: '/azure' });
+  app.register(xandrRoutes, { state, closing: closing.signal, prefix: '/xandr' });
+  app.register(googleRoutes, { state, closing: closing.signal, prefix: '/google' });
 
   return app;
 }
