@@ -22,7 +22,7 @@ import { startStatisticsPruning } from '../statistics/statistics-pruning.js';
 import { StatisticsRepository } from '../statistics/statistics-repository.js';
 import { AuditRepository } from '../store/audit-repository.js';
 import { ConnectorRepository } from '../store/connector-repository.js';
-import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
+import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { wireAudiences } from './audience-wiring.js';
 import { createAjv } from '../validation/schema-validator.js';
@@ -52,13 +52,11 @@ export async function createService(
   logger: Logger,
   tuning: DeliveryTuning = {},
 ): Promise<Omit<RunningService, 'url'>> {
-  if (config.databaseUrl || config.natsUrl) {
-    // TODO: PostgreSQL and JetStream arrive with the scale-out deployment.
-    throw new Error(
-      'DATABASE_URL and NATS_URL are not supported yet; unset them to run on the embedded store.',
-    );
+  if (config.natsUrl) {
+    // TODO: the JetStream queue arrives with the rest of the scale-out deployment.
+    throw new Error('NATS_URL is not supported yet; unset it to use the queue in the store.');
   }
-  const store = await openSqliteStore(config.dataDir, logger);
+  const store = await openStore(config, logger);
   logger.info({ store: store.location }, 'store opened');
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
   if (secretKey.created) logger.info({ path: secretKey.filePath }, 'secret key file created');
@@ -84,7 +82,7 @@ export async function createService(
   const connectorRows = new ConnectorRepository(store.db);
   const statistics = new StatisticsRepository(store.db);
   const samples = new ErrorSampleRepository(store.db);
-  const queue = new SqlActivationQueue(store.db);
+  const queue = new SqlActivationQueue(store.db, store.dialect);
   const ledger = new DeliveryLedger(store.db);
   const confirmations = new PendingConfirmations(store.db);
   const engine = new DeliveryEngine({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { ActivationTable, Database } from '../../store/schema.js';
+import type { SqlDialectName } from '../../store/store.js';
 import type {
   ActivationQueue,
   ActivationRequest,
@@ -32,7 +33,11 @@ function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
  * claimed, and `recover()` returns claimed ones to waiting.
  */
 export class SqlActivationQueue implements ActivationQueue {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** On PostgreSQL, claims lock their rows and skip rows other workers locked. */
+    private readonly dialect: SqlDialectName = 'sqlite',
+  ) {}
 
   async enqueue(requests: ActivationRequest[], now: number): Promise<void> {
     if (requests.length === 0) return;
@@ -102,7 +107,8 @@ export class SqlActivationQueue implements ActivationQueue {
           ),
         )
         .orderBy('waiting.id')
-        .limit(options.maxBatchSize);
+        .limit(options.maxBatchSize)
+        .$if(this.dialect === 'postgres', (query) => query.forUpdate().skipLocked());
       await trx
         .updateTable('activations')
         .set({ in_flight: 1, batch_id: batchId })
