@@ -19,7 +19,7 @@ export interface CredentialCheckResult {
   message?: string;
 }
 
-/** What the engine hands a type for one call: parsed settings, decrypted credentials, HTTP. */
+/** Inputs of one call of a type: parsed settings, decrypted credentials and HTTP clients. */
 export interface ConnectorContext<Settings, Credentials> {
   settings: Settings;
   credentials: Credentials;
@@ -83,7 +83,7 @@ export type ProfileOutcome =
       partnerCode?: string;
       partnerMessage?: string;
       httpStatus?: number;
-      /** Seconds the partner asked to wait (`Retry-After`), when it said so. */
+      /** Seconds the partner requested to wait (`Retry-After`), when it sent one. */
       retryAfterSeconds?: number;
       /**
        * True when the partner rejected the whole request for a data problem in some of its rows.
