@@ -24,6 +24,8 @@ import { journeyRoutes } from './routes/journey-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
+import type { SyncTokens } from '../id-sync/sync-token.js';
+import { idSyncRoutes, syncTokenRoutes } from '../id-sync/id-sync-routes.js';
 import { type StatisticsRouteDependencies, statisticsRoutes } from './routes/statistics-routes.js';
 
 /** Largest JSON body the configuration API accepts, in bytes. */
@@ -41,6 +43,8 @@ export interface ApiServerOptions {
   journeys: JourneyService;
   runner: JourneyRunner;
   sessions: SessionStore;
+  /** Issues and verifies the tokens of `/sync/:partnerType` URLs. */
+  syncTokens: SyncTokens;
   /** Folder of the built console; defaults to `dist/console`. */
   consoleDir?: string;
 }
@@ -53,7 +57,10 @@ export type ApiServer = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-/** Builds the HTTP API: `/health`, the OpenAPI document and docs, and `/api/v1`. */
+/**
+ * Builds the HTTP API: `/health`, the OpenAPI document and docs, the public `/sync` endpoint
+ * and `/api/v1`.
+ */
 export async function buildApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -79,6 +86,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const idSync = { tokens: options.syncTokens, profiles: options.profiles };
+  await app.register(idSyncRoutes(idSync));
   await app.register(sessionRoutes(options.sessions, options.verifyToken), { prefix: '/api/v1' });
   await app.register(
     async (api) => {
@@ -93,6 +102,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
       await api.register(auditRoutes(options.audit));
       await api.register(statisticsRoutes(options.statistics));
       await api.register(profileRoutes(options.profiles, options.runner));
+      await api.register(syncTokenRoutes(idSync));
       await api.register(audienceRoutes(options.audiences));
       await api.register(journeyRoutes(options.journeys));
     },

@@ -13,6 +13,7 @@ import { OutcomeRecorder } from '../delivery/outcome-recorder.js';
 import { PendingConfirmations } from '../delivery/pending-confirmations.js';
 import { SqlActivationQueue } from '../delivery/queue/sql-activation-queue.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from '../delivery/retry-policy.js';
+import { SyncTokens } from '../id-sync/sync-token.js';
 import type { Logger } from '../log/logger.js';
 import { createOutboundDispatcher } from '../net/partner-http-client.js';
 import { SecretBox } from '../secrets/secret-box.js';
@@ -151,6 +152,7 @@ export async function createService(
     journeys: audienceParts.journeys,
     runner: audienceParts.runner,
     sessions: new SessionStore(store.db),
+    syncTokens: new SyncTokens(secretKey.key),
   });
   await engine.start();
   const stopPruning = startStatisticsPruning({ statistics, logger });

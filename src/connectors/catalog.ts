@@ -7,6 +7,9 @@ import { googleCm360 } from './google-cm360/definition.js';
 import { googleDv360 } from './google-dv360/definition.js';
 import { mailchimp } from './mailchimp/definition.js';
 import { metaCustomAudiences } from './meta-custom-audiences/definition.js';
+import { googleTag } from './tags/google-tag.js';
+import { metaPixel } from './tags/meta-pixel.js';
+import { xandrPixel } from './tags/xandr-pixel.js';
 import { webhook } from './webhook/definition.js';
 import { xandrSegments } from './xandr/definition.js';
 
@@ -36,6 +39,9 @@ export const builtInConnectorTypes: AnyConnectorType[] = [
   mailchimp,
   webhook,
   xandrSegments,
+  metaPixel,
+  googleTag,
+  xandrPixel,
 ];
 
 export class ConnectorCatalog {

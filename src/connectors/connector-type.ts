@@ -148,6 +148,8 @@ export interface ConnectorType<
     confirmation: string,
     batch: Batch<AudienceSettings>,
   ): Promise<ConfirmationStatus>;
+  /** HTML that an operator pastes into a site for a tag-based type, built from its settings. */
+  snippet?(settings: Settings): string;
   /** Explains a partner error code for error samples: what it means and the usual fix. */
   explainError?(partnerCode: string): ErrorExplanation | undefined;
   sendBatch(

@@ -126,6 +126,27 @@ export class ProfileService {
   }
 
   /**
+   * Puts `value` first in the profile's `type` identifier, drops a repeat of it, keeps at most
+   * `maxValues` values and stores the profile. Returns false when no such profile exists.
+   * NOTE: the read and the write are separate steps, so an upsert of the same profile in between
+   * is overwritten.
+   */
+  async addIdentifierValue(
+    id: string,
+    type: string,
+    value: string,
+    maxValues: number,
+  ): Promise<boolean> {
+    const profile = await this.options.profiles.get(id);
+    if (!profile) return false;
+    const others = (profile.identifiers[type] ?? []).filter((existing) => existing !== value);
+    const identifiers = { ...profile.identifiers, [type]: [value, ...others].slice(0, maxValues) };
+    await this.#store([{ ...profile, identifiers }]);
+
+    return true;
+  }
+
+  /**
    * Forgets a profile: removes it at every destination the ledger lists for it, then deletes
    * its memberships, journey runs and the profile itself.
    */

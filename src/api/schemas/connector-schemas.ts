@@ -56,6 +56,9 @@ export const connectorSchema = Type.Object({
     description: 'Credential field names; every value is masked.',
   }),
   usage: usageSchema,
+  snippet: Type.Optional(
+    Type.String({ description: 'HTML to paste into a site; tag-based types only.' }),
+  ),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });

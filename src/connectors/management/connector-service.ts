@@ -367,7 +367,11 @@ export class ConnectorService {
     const health =
       row.health === 'ok' ? (this.options.lifecycle?.healthOf(row.id) ?? 'ok') : row.health;
 
-    return toConnectorView({ ...row, health }, credentialFields, usage);
+    const type = this.options.catalog.get(row.type);
+    const snippetFor =
+      type?.kind === 'tag-based' && type.snippet ? type.snippet.bind(type) : undefined;
+
+    return toConnectorView({ ...row, health }, credentialFields, usage, snippetFor);
   }
 }
 

@@ -12,25 +12,34 @@ export interface ConnectorView {
   settings: Record<string, unknown>;
   credentials: Record<string, typeof MASK>;
   usage: ConnectorUsage;
+  /** HTML to paste into a site; present for tag-based types only. */
+  snippet?: string;
   createdAt: string;
   updatedAt: string;
 }
 
-/** Builds the API view. `credentialFields` are the names stored, never their values. */
+/**
+ * Builds the API view. `credentialFields` are the names stored, never their values;
+ * `snippetFor` builds the snippet of a tag-based type from the stored settings.
+ */
 export function toConnectorView(
   row: ConnectorRow,
   credentialFields: string[],
   usage: ConnectorUsage,
+  snippetFor?: (settings: Record<string, unknown>) => string,
 ): ConnectorView {
+  const settings = JSON.parse(row.settings) as Record<string, unknown>;
+
   return {
     id: row.id,
     type: row.type,
     name: row.name,
     status: row.status,
     health: row.health,
-    settings: JSON.parse(row.settings) as Record<string, unknown>,
+    settings,
     credentials: Object.fromEntries(credentialFields.map((field) => [field, MASK])),
     usage,
+    ...(snippetFor ? { snippet: snippetFor(settings) } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
