@@ -280,6 +280,22 @@ describe('connectors console', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('shows a tag snippet to copy', async () => {
+    const { page } = harness;
+    const pixel = await harness.api<Connector>('POST', '/connectors', {
+      type: 'meta-pixel',
+      name: 'Shop pixel',
+      settings: { pixelId: '123456789012345' },
+      credentials: {},
+    });
+    await page.goto(`${harness.baseUrl}/connectors/${pixel.id}`);
+    const snippet = page.getByTestId('connector-snippet');
+    await snippet.waitFor();
+
+    expect(await snippet.textContent()).toContain('123456789012345');
+    expect(await page.getByRole('button', { name: 'Copy snippet' }).isVisible()).toBe(true);
+  });
+
   it('sign-out ends the session', async () => {
     const { page, context, baseUrl } = harness;
     await page.goto('/connectors');

@@ -51,6 +51,8 @@ export interface Connector {
   /** Names of the stored credential fields; every value is `***`. */
   credentials: Record<string, '***'>;
   usage: ConnectorUsage;
+  /** Code to paste into a site; only tag-based connectors have one. */
+  snippet?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -11,6 +11,7 @@ import { UsageLinks } from '../../components/connector/UsageLinks';
 import { isInUse } from '../../components/connector/usage-counts';
 import { useApiData } from '../../hooks/useApiData';
 import { ConnectorSettings } from './ConnectorSettings';
+import { ConnectorSnippet } from './ConnectorSnippet';
 import { DeliveryStatistics } from './DeliveryStatistics';
 import { ErrorSamplesTable } from './ErrorSamplesTable';
 
@@ -83,6 +84,7 @@ export function ConnectorDetailPage() {
           <LoadingState label="Loading recent errors…" />
         )}
         <Divider />
+        {current.snippet ? <ConnectorSnippet snippet={current.snippet} /> : null}
         <ConnectorSettings connector={current} entry={entry} />
         <Stack gap="xs" component="section" aria-label="Used by">
           <Group gap="xs">
