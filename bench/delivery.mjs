@@ -22,7 +22,10 @@ function activations(connectorId, audienceId, from, count, operation = 'add') {
 
 async function setUp(simulator, settings = {}) {
   const bench = await startBenchService();
-  const audience = await simulator.control('POST', '/audiences', { partner: 'meta', name: 'bench' });
+  const audience = await simulator.control('POST', '/audiences', {
+    partner: 'meta',
+    name: 'bench',
+  });
   const connector = await bench.api('POST', '/connectors', {
     type: 'meta-custom-audiences',
     name: 'Bench',
@@ -35,7 +38,9 @@ async function setUp(simulator, settings = {}) {
 
 async function enqueueAll(engine, connectorId, audienceId, total) {
   for (let from = 0; from < total; from += 10_000) {
-    await engine.enqueue(activations(connectorId, audienceId, from, Math.min(10_000, total - from)));
+    await engine.enqueue(
+      activations(connectorId, audienceId, from, Math.min(10_000, total - from)),
+    );
   }
 }
 
@@ -81,8 +86,15 @@ export async function benchSteady(simulator, { perSecond, seconds }) {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
   const offeredSeconds = (Date.now() - started) / 1000;
-  await waitUntil(async () => (await bench.service.engine.pending()) === 0, 10 * 60_000, 'steady drain');
-  const rows = await bench.service.store.db.selectFrom('delivery_ledger').select(['profile_id', 'updated_at']).execute();
+  await waitUntil(
+    async () => (await bench.service.engine.pending()) === 0,
+    10 * 60_000,
+    'steady drain',
+  );
+  const rows = await bench.service.store.db
+    .selectFrom('delivery_ledger')
+    .select(['profile_id', 'updated_at'])
+    .execute();
   const latencies = rows
     .map((row) => Date.parse(row.updated_at) - (enqueuedAt.get(row.profile_id) ?? NaN))
     .filter((value) => Number.isFinite(value))
@@ -105,7 +117,10 @@ function directorySize(dir) {
 
 /** Memory and disk with a backlog while the partner is down, then the time to drain it. */
 export async function benchBacklog(simulator, { count }) {
-  const { bench, audienceId, connectorId } = await setUp(simulator, { maxAttempts: 100, maxRetryAgeHours: 48 });
+  const { bench, audienceId, connectorId } = await setUp(simulator, {
+    maxAttempts: 100,
+    maxRetryAgeHours: 48,
+  });
   await simulator.control('POST', '/faults', { partner: 'meta', mode: 'status', status: 503 });
   const rss = trackPeakRss();
   const started = Date.now();
@@ -118,7 +133,11 @@ export async function benchBacklog(simulator, { count }) {
   // Retries wait up to the backoff cap; new credentials or a PATCH are not needed for a 503.
   const drainStarted = Date.now();
   const drainRss = trackPeakRss();
-  await waitUntil(async () => (await bench.service.engine.pending()) === 0, 60 * 60_000, 'backlog drain');
+  await waitUntil(
+    async () => (await bench.service.engine.pending()) === 0,
+    60 * 60_000,
+    'backlog drain',
+  );
   const drainSeconds = (Date.now() - drainStarted) / 1000;
   const peakDraining = drainRss.stop();
   await bench.stop();

@@ -14,7 +14,10 @@ export async function benchHashing({ count }) {
       },
     });
   }
-  const strings = profiles.flatMap((profile) => [profile.identifiers.email[0], profile.identifiers.phone[0]]);
+  const strings = profiles.flatMap((profile) => [
+    profile.identifiers.email[0],
+    profile.identifiers.phone[0],
+  ]);
 
   const timeRaw = () => {
     const started = process.hrtime.bigint();

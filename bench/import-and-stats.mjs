@@ -45,7 +45,12 @@ export async function benchImport({ rows, source }) {
   await bench.stop();
   rmSync(dir, { recursive: true, force: true });
 
-  return { rows: summary.read, stored: summary.stored, rowsPerSecond: Math.round(summary.read / seconds), peakRssMb: mb(peakRss) };
+  return {
+    rows: summary.read,
+    stored: summary.stored,
+    rowsPerSecond: Math.round(summary.read / seconds),
+    peakRssMb: mb(peakRss),
+  };
 }
 
 async function timeRequests(api, url, times) {
@@ -72,25 +77,53 @@ export async function benchStatistics() {
     connectors.push(connector.id);
   }
   const connectorId = connectors[0];
-  const metrics = ['added', 'removed', 'failed', 'error.timeout', 'error.other', 'partner.613', 'partner.100/33'];
+  const metrics = [
+    'added',
+    'removed',
+    'failed',
+    'error.timeout',
+    'error.other',
+    'partner.613',
+    'partner.100/33',
+  ];
   const now = Date.now();
   const daily = [];
   const hourly = [];
   for (let day = 0; day < 400; day += 1) {
     const date = new Date(now - day * 86_400_000).toISOString();
-    for (const metric of metrics) daily.push({ connector_id: connectorId, day: date.slice(0, 10), metric, count: 1000 + day });
+    for (const metric of metrics)
+      daily.push({ connector_id: connectorId, day: date.slice(0, 10), metric, count: 1000 + day });
     if (day < 31) {
       for (let hour = 0; hour < 24; hour += 1) {
-        for (const metric of metrics) hourly.push({ connector_id: connectorId, hour: `${date.slice(0, 10)}T${String(hour).padStart(2, '0')}`, metric, count: 40 });
+        for (const metric of metrics)
+          hourly.push({
+            connector_id: connectorId,
+            hour: `${date.slice(0, 10)}T${String(hour).padStart(2, '0')}`,
+            metric,
+            count: 40,
+          });
       }
     }
   }
-  for (let start = 0; start < daily.length; start += 500) await bench.service.store.db.insertInto('stats_daily').values(daily.slice(start, start + 500)).execute();
-  for (let start = 0; start < hourly.length; start += 500) await bench.service.store.db.insertInto('stats_hourly').values(hourly.slice(start, start + 500)).execute();
+  for (let start = 0; start < daily.length; start += 500)
+    await bench.service.store.db
+      .insertInto('stats_daily')
+      .values(daily.slice(start, start + 500))
+      .execute();
+  for (let start = 0; start < hourly.length; start += 500)
+    await bench.service.store.db
+      .insertInto('stats_hourly')
+      .values(hourly.slice(start, start + 500))
+      .execute();
 
   const ninety = await timeRequests(bench.api, `/connectors/${connectorId}/stats?days=90`, 50);
   const list = await timeRequests(bench.api, '/connectors', 10);
   await bench.stop();
 
-  return { stats90P50Ms: percentile(ninety, 0.5), stats90P95Ms: percentile(ninety, 0.95), list200P50Ms: percentile(list, 0.5), list200P95Ms: percentile(list, 0.95) };
+  return {
+    stats90P50Ms: percentile(ninety, 0.5),
+    stats90P95Ms: percentile(ninety, 0.95),
+    list200P50Ms: percentile(list, 0.5),
+    list200P95Ms: percentile(list, 0.95),
+  };
 }

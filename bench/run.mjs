@@ -32,9 +32,13 @@ try {
   if (wanted('hashing')) results.hashing = await benchHashing({ count: 1_000_000 });
   if (wanted('drain')) results.drain = await benchDrain(simulator, { count: Number(values.drain) });
   if (wanted('steady')) {
-    results.steady = await benchSteady(simulator, { perSecond: 5000, seconds: Number(values['steady-seconds']) });
+    results.steady = await benchSteady(simulator, {
+      perSecond: 5000,
+      seconds: Number(values['steady-seconds']),
+    });
   }
-  if (wanted('backlog')) results.backlog = await benchBacklog(simulator, { count: Number(values.backlog) });
+  if (wanted('backlog'))
+    results.backlog = await benchBacklog(simulator, { count: Number(values.backlog) });
   if (wanted('import')) results.import = await benchImport({ rows: Number(values.import), source });
   if (wanted('statistics')) results.statistics = await benchStatistics();
 } finally {

@@ -15,10 +15,14 @@ export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 
 /** Starts the partner simulator in a child process, so it does not share the service's CPU. */
 export async function startSimulatorProcess() {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/activator.js'), 'simulator', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'info' },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/activator.js'), 'simulator', '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'info' },
+    },
+  );
   const url = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const entry = JSON.parse(line);
@@ -40,14 +44,15 @@ export async function startSimulatorProcess() {
   return {
     url,
     control,
-    stop: () => new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
   };
 }
 
-/** A service on a fresh data directory (or DATABASE_URL when given), with quiet logs. */
+/** Starts a service on a fresh data directory (or DATABASE_URL when given), with quiet logs. */
 export async function startBenchService(env = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'activator-bench-'));
   const config = loadConfig({

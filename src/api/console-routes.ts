@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-/** Where `npm run build` puts the console; the same path from `src/` and from `dist/`. */
+/** Folder `npm run build` writes the console to, the same path from `src/` and from `dist/`. */
 export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
 
 const NOT_BUILT_PAGE =

@@ -18,7 +18,7 @@ export interface MembershipChangesOptions {
 
 /**
  * Applies entries and exits: stores the membership, then turns each into an add or remove
- * activation for every connection of the audience, then tells the entry listeners.
+ * activation for every connection of the audience, then calls the entry listeners.
  */
 export class MembershipChanges {
   readonly #listeners: AudienceEntryListener[] = [];

@@ -110,8 +110,8 @@ export interface ConnectorType<
   /** The partner's API origin; a connector's `baseUrl` setting replaces it. */
   defaultBaseUrl: string;
   /**
-   * The API origin when it depends on the configuration (Mailchimp's data center comes from the
-   * API key); `baseUrl` still wins, and `defaultBaseUrl` applies when this returns undefined.
+   * Returns the API origin when it depends on the configuration, such as Mailchimp's data center
+   * in the API key. `baseUrl` still wins, and `defaultBaseUrl` applies when this returns undefined.
    */
   baseUrlFor?(settings: Settings, credentials: Credentials): string | undefined;
   /** True when an operator may configure several connectors of this type. */
@@ -133,7 +133,7 @@ export interface ConnectorType<
   destinationKey(settings: AudienceSettings): string;
   /**
    * Creates the partner audience when the connection settings ask for one and returns the
-   * settings to store; throws `DestinationError` with the partner's answer when that fails.
+   * settings to store. Throws `DestinationError` with the partner's response when that fails.
    */
   prepareDestination?(
     context: ConnectorContext<Settings, Credentials>,
@@ -158,11 +158,11 @@ export interface ConnectorType<
   ): Promise<BatchResult>;
 }
 
-/** The partner's answer about a request it accepted for later processing. */
+/** Status the partner reports for a request it accepted for later processing. */
 export type ConfirmationStatus =
   { done: false; retryAfterSeconds?: number } | { done: true; result: BatchResult };
 
-/** What became of one batch request. */
+/** Result of one batch request. */
 export interface BatchResult {
   outcomes: ProfileOutcome[];
   /**
@@ -172,7 +172,7 @@ export interface BatchResult {
   invalidEntries?: number;
 }
 
-/** The partner refused to create or find a destination; the message says why and what to do. */
+/** Error of a partner that rejected creating or finding a destination; the message names the fix. */
 export class DestinationError extends Error {
   constructor(
     message: string,

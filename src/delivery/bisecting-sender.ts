@@ -9,8 +9,8 @@ import type {
 type Context = ConnectorContext<Record<string, unknown>, Record<string, unknown>>;
 
 /**
- * Sends a batch; when the partner rejects a request for bad data in some of its rows (outcomes
- * marked `bisectable`), sends those profiles again in halves until each bad row is alone and
+ * Sends a batch. When the partner rejects a request for bad data in some of its rows (outcomes
+ * marked `bisectable`), it sends those profiles again in halves until each bad row is alone and
  * the rest is delivered. The requests of one bisected batch count as one attempt.
  */
 export async function sendBisecting(

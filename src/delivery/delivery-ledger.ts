@@ -7,8 +7,8 @@ export type Identifiers = BatchProfile['identifiers'];
 const CHUNK_SIZE = 1000;
 
 /**
- * What each partner holds: per (connector, destination, profile), the identifiers the partner
- * last accepted. A removal sends exactly these, so a changed email still removes the person.
+ * Record of what each partner has: per (connector, destination, profile), the identifiers the
+ * partner last accepted. A removal sends exactly these, so a changed email still removes the person.
  */
 export class DeliveryLedger {
   constructor(private readonly db: Kysely<Database>) {}
@@ -66,7 +66,7 @@ export class DeliveryLedger {
     }
   }
 
-  /** Every destination that holds the profile, for a profile deletion. */
+  /** Returns every destination that has the profile, for a profile deletion. */
   async entriesOf(profileId: string): Promise<LedgerEntry[]> {
     const rows = await this.db
       .selectFrom('delivery_ledger')
@@ -111,7 +111,7 @@ export class DeliveryLedger {
   }
 }
 
-/** A destination a profile was delivered to, as the ledger holds it. */
+/** A destination a profile was delivered to, as the ledger stores it. */
 export interface LedgerEntry {
   connectorId: string;
   destinationKey: string;

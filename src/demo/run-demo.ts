@@ -12,7 +12,7 @@ import { writeSampleCsv } from './sample-data/generate-customers.js';
 export const DEMO_RULE = { attribute: 'subscribedAt', op: 'after', value: '2021-01-01' };
 const DEMO_TOKEN_NAME = 'demo';
 
-/** What `activator demo --once` prints. */
+/** Report that `activator demo --once` prints. */
 export interface DemoReport {
   imported: { read: number; stored: number; rejected: Record<string, number> };
   audience: { id: string; memberCount: number; partnerAudienceId: string };
@@ -33,10 +33,10 @@ export interface DemoSession {
 }
 
 /**
- * Runs the main job end to end: a partner simulator, the service on its own data directory
- * with private destinations allowed for this process only, a Meta connector pointed at the
- * simulator, an import, a rule-based audience connected to a partner audience it creates, and
- * a wait until delivery settles.
+ * Runs the main job end to end. It starts a partner simulator and the service on its own data
+ * directory, with private destinations allowed for this process only. It then creates a Meta
+ * connector pointed at the simulator, imports the file, connects a rule-based audience to a
+ * partner audience it creates, and waits until delivery settles.
  */
 export async function runDemo(options: {
   file?: string;

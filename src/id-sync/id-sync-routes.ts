@@ -25,9 +25,9 @@ type Rejection = { status: 400 | 404 | 429; reason: string };
 const syncParams = Type.Object({ partnerType: Type.String({ maxLength: 100 }) });
 
 /**
- * The public id-sync endpoint: `GET /sync/:partnerType?uid=…&t=…`, called from a partner's
- * redirect or an image on the operator's site. It always returns the 1x1 GIF, so a page never
- * shows a broken image; the status shows whether the uid was stored.
+ * Registers the public id-sync endpoint `GET /sync/:partnerType?uid=…&t=…`, called from a
+ * partner's redirect or an image on the operator's site. It always returns the 1x1 GIF, so a
+ * page never shows a broken image, and the status tells whether the uid was stored.
  */
 export function idSyncRoutes(options: IdSyncOptions): FastifyPluginAsyncTypebox {
   // NOTE: request.ip is the socket address unless Fastify's trustProxy is set, so behind a

@@ -26,8 +26,8 @@ export const MAX_RETRY_AFTER_SECONDS = 3_600;
  *
  * Mailchimp returns 200 when some members were rejected and lists them in `errors`, each with
  * `email_address`, `error` and `error_code`. Members not listed there were accepted. A 2xx body
- * that is not a JSON object leaves the result unknown, so it is an `other` error that is retried;
- * subscribing and unsubscribing with `update_existing` are idempotent, so resending is safe.
+ * that is not a JSON object leaves the result unknown, so it is an `other` error that is retried.
+ * Subscribing and unsubscribing with `update_existing` are idempotent, so resending is safe.
  */
 export function readBatchResponse(
   response: PartnerResponse,

@@ -27,7 +27,7 @@ export async function prepareMetaDestination(
   } catch (error) {
     if (!(error instanceof PartnerRequestError)) throw error;
     throw new DestinationError(
-      `Meta did not answer the request to create the custom audience '${name}': ${error.message}. Try again.`,
+      `Meta did not respond to the request to create the custom audience '${name}': ${error.message}. Try again.`,
       error.kind === 'timeout' ? 'timeout' : 'other',
     );
   }

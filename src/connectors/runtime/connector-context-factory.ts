@@ -24,7 +24,7 @@ export interface ConnectorRuntime {
 export class ConnectorContextFactory {
   constructor(private readonly options: ConnectorContextFactoryOptions) {}
 
-  /** The connector's limits: its own settings, else the type's defaults. */
+  /** Returns the connector's limits: its own settings, else the type's defaults. */
   limits(row: ConnectorRow, type: AnyConnectorType): DeliveryLimits {
     return resolveLimits(JSON.parse(row.settings) as CommonSettings, type.defaults);
   }
