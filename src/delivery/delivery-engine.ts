@@ -225,5 +225,6 @@ export class DeliveryEngine implements ConnectorLifecycle {
         counts,
       );
     });
+    await this.options.queue.settled?.(batch);
   }
 }

@@ -164,6 +164,7 @@ export class OutcomeRecorder {
       }
       if (errors[0]) await this.#appendSample(trx, input, errors[0]);
     });
+    await this.options.queue.settled?.(batch);
 
     const sent = result.outcomes.filter(
       (outcome) => outcome.status !== 'skipped' && outcome.status !== 'pending',
@@ -214,6 +215,7 @@ export class OutcomeRecorder {
     await this.options.db
       .transaction()
       .execute((trx) => this.options.queue.settle(batch, settlements, trx));
+    await this.options.queue.settled?.(batch);
   }
 
   #settleError(

@@ -4,6 +4,7 @@ import type { Database } from './schema.js';
 import type { SqlDialectName } from './store.js';
 import { createDeliveryTables } from './migrations/0003-delivery.js';
 import { createProfileTables } from './migrations/0004-profiles-audiences-journeys.js';
+import { createScaleOutTables } from './migrations/0007-scale-out.js';
 
 /**
  * Versioned schema migrations, run in order at start. Each is written with Kysely's schema
@@ -135,6 +136,11 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
             column.notNull(),
           )
           .execute();
+      },
+    },
+    '0007_scale_out': {
+      async up(db: Kysely<unknown>) {
+        await createScaleOutTables(db, dialect);
       },
     },
   };

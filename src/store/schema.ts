@@ -19,6 +19,10 @@ export interface Database {
   journey_runs: JourneyRunTable;
   sessions: SessionTable;
   pending_confirmations: PendingConfirmationTable;
+  leases: LeaseTable;
+  queue_receipts: QueueReceiptTable;
+  held_activations: HeldActivationTable;
+  queue_gauges: QueueGaugeTable;
 }
 
 export interface ConnectorTable {
@@ -211,4 +215,37 @@ export interface PendingConfirmationTable {
   confirmation: string;
   next_check_at: number;
   created_at: number;
+}
+
+/** A named lease: one holder until `expires_at` (epoch ms) unless it renews. */
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
+/** A JetStream message whose outcome is recorded. `stream` names the stream and its creation. */
+export interface QueueReceiptTable {
+  stream: string;
+  seq: number;
+  settled_at: number;
+}
+
+/** An activation of a batch awaiting the partner's confirmation, as the JetStream queue holds it. */
+export interface HeldActivationTable {
+  batch_id: string;
+  activation_key: string;
+  connector_id: string;
+  subject: string;
+  /** The queued item as JSON. */
+  item: string;
+}
+
+/** Queue figures the delivering process publishes for the others. */
+export interface QueueGaugeTable {
+  connector_id: string;
+  pending_retry: Generated<number>;
+  /** Retry age shifts after pauses, as JSON: `[{ before, ms }]`. */
+  age_shifts: Generated<string>;
+  updated_at: number;
 }

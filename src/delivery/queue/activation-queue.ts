@@ -69,8 +69,26 @@ export interface ActivationQueue {
     settlements: Settlement[],
     transaction: Transaction<Database>,
   ): Promise<void>;
-  /** Drops every waiting activation of a connector (deactivation) and returns how many. */
+  /**
+   * Finishes a settlement once its transaction committed: a queue outside the store
+   * acknowledges or reschedules its messages here. Callers run it after every settle commits.
+   */
+  settled?(batch: ClaimedBatch): Promise<void>;
+  /**
+   * Drops every waiting activation of a connector (deactivation) and returns how many. A queue
+   * outside the store may drop none and return 0: the connector's lane then claims them and
+   * counts them as `deactivated` skips.
+   */
   discardWaiting(connectorId: string, transaction: Transaction<Database>): Promise<number>;
+  /**
+   * This process now delivers the connector (it took the connector's lease): a queue shared
+   * by several processes takes back what a previous holder claimed but never settled.
+   */
+  adopt?(connectorId: string): Promise<void>;
+  /** Another process delivers the connector now: forget what this process holds of it. */
+  abandon?(connectorId: string): Promise<void>;
+  /** Closes connections the queue opened. */
+  close?(): Promise<void>;
   /** Moves the retry age clock of a connector's waiting activations forward by `pausedMs`. */
   shiftAge(connectorId: string, pausedMs: number): Promise<void>;
   /** Counts waiting activations that already failed at least once. */
