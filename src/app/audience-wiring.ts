@@ -34,10 +34,16 @@ export function wireAudiences(options: {
   audit: AuditRepository;
   logger: Logger;
   journeyTickMs?: number;
+  /**
+   * Whether this process runs the timers (journey waits, time-based audiences) now. Several
+   * processes on one store let one of them run each tick. Default: always.
+   */
+  runsTimers?: () => Promise<boolean>;
 }) {
+  const runsTimers = options.runsTimers ?? (async () => true);
   const { store, engine, logger } = options;
   const audienceRows = new AudienceRepository(store.db);
-  const profileRows = new ProfileRepository(store.db);
+  const profileRows = new ProfileRepository(store.db, store.sqlite);
   const journeyRows = new JourneyRepository(store.db);
   const changes = new MembershipChanges({ store, audiences: audienceRows, engine, logger });
   const evaluator = new MembershipEvaluator({
@@ -54,6 +60,7 @@ export function wireAudiences(options: {
     engine,
     logger: logger.child({ component: 'journeys' }),
     tickMs: options.journeyTickMs,
+    runsTimers,
   });
   changes.onEntry((audienceId, profiles) => runner.audienceEntered(audienceId, profiles));
   const audiences = new AudienceService({
@@ -94,7 +101,10 @@ export function wireAudiences(options: {
     logger,
   });
   const timer = setInterval(() => {
-    evaluator.evaluateTimeDependent().catch((error: unknown) => {
+    const evaluation = runsTimers().then(async (runs) => {
+      if (runs) await evaluator.evaluateTimeDependent();
+    });
+    evaluation.catch((error: unknown) => {
       logger.error({ err: error }, 'time-based audience evaluation failed; retrying in an hour');
     });
   }, TIME_RULE_INTERVAL_MS);

@@ -2,6 +2,7 @@ import { type ApiServer, buildApiServer } from '../api/api-server.js';
 import { createTokenVerifier, loadApiToken } from '../auth/api-token.js';
 import { SessionStore } from '../auth/session-store.js';
 import type { Config } from '../config/config.js';
+import { ConfigError } from '../errors/app-error.js';
 import { ConnectorCatalog } from '../connectors/catalog.js';
 import { ConnectorService } from '../connectors/management/connector-service.js';
 import { TypeValidators } from '../connectors/management/type-validators.js';
@@ -11,7 +12,6 @@ import { DeliveryEngine } from '../delivery/delivery-engine.js';
 import { DeliveryLedger } from '../delivery/delivery-ledger.js';
 import { OutcomeRecorder } from '../delivery/outcome-recorder.js';
 import { PendingConfirmations } from '../delivery/pending-confirmations.js';
-import { SqlActivationQueue } from '../delivery/queue/sql-activation-queue.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from '../delivery/retry-policy.js';
 import { SyncTokens } from '../id-sync/sync-token.js';
 import type { Logger } from '../log/logger.js';
@@ -26,6 +26,7 @@ import { ConnectorRepository } from '../store/connector-repository.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { wireAudiences } from './audience-wiring.js';
+import { DEFAULT_LEASE_MS, type DeliveryTopology, openDeliveryTopology } from './delivery-queue.js';
 import { createAjv } from '../validation/schema-validator.js';
 
 /** Delivery tuning that tests shorten; production uses the defaults. */
@@ -36,7 +37,17 @@ export interface DeliveryTuning {
   circuitBreaker?: CircuitBreakerOptions;
   /** How often waiting journey runs are checked, in ms. */
   journeyTickMs?: number;
+  /** How long a process keeps a connector or the timers without renewing, in ms. */
+  leaseMs?: number;
 }
+
+/** What a process runs: the API, the deliveries (workers), or both (the default). */
+export interface ServiceRoles {
+  api: boolean;
+  workers: boolean;
+}
+
+const BOTH_ROLES: ServiceRoles = { api: true, workers: true };
 
 /** A running service; `close()` stops deliveries, the listener, then the store. */
 export interface RunningService {
@@ -52,11 +63,8 @@ export async function createService(
   config: Config,
   logger: Logger,
   tuning: DeliveryTuning = {},
+  roles: ServiceRoles = BOTH_ROLES,
 ): Promise<Omit<RunningService, 'url'>> {
-  if (config.natsUrl) {
-    // TODO: the JetStream queue arrives with the rest of the scale-out deployment.
-    throw new Error('NATS_URL is not supported yet; unset it to use the queue in the store.');
-  }
   const store = await openStore(config, logger);
   logger.info({ store: store.location }, 'store opened');
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
@@ -83,7 +91,8 @@ export async function createService(
   const connectorRows = new ConnectorRepository(store.db);
   const statistics = new StatisticsRepository(store.db);
   const samples = new ErrorSampleRepository(store.db);
-  const queue = new SqlActivationQueue(store.db, store.dialect);
+  const topology = await openDeliveryTopology(config, store, logger, tuning.leaseMs);
+  const queue = topology.queue;
   const ledger = new DeliveryLedger(store.db);
   const confirmations = new PendingConfirmations(store.db);
   const engine = new DeliveryEngine({
@@ -108,6 +117,8 @@ export async function createService(
     lingerMs: tuning.lingerMs,
     pollIntervalMs: tuning.pollIntervalMs,
     circuitBreaker: tuning.circuitBreaker,
+    ownership: topology.ownership,
+    reloadEveryMs: topology.shared ? RELOAD_EVERY_MS : undefined,
   });
   const validators = new TypeValidators(catalog, createAjv());
   const audienceParts = wireAudiences({
@@ -121,6 +132,7 @@ export async function createService(
     audit,
     logger,
     journeyTickMs: tuning.journeyTickMs,
+    runsTimers: timersGate(roles, topology, tuning.leaseMs ?? DEFAULT_LEASE_MS),
   });
   const connectors = new ConnectorService({
     store,
@@ -154,7 +166,7 @@ export async function createService(
     sessions: new SessionStore(store.db),
     syncTokens: new SyncTokens(secretKey.key),
   });
-  await engine.start();
+  if (roles.workers) await engine.start();
   const stopPruning = startStatisticsPruning({ statistics, logger });
 
   return {
@@ -165,22 +177,63 @@ export async function createService(
       await stopPruning();
       await audienceParts.stop();
       await engine.stop();
+      await topology.close();
       await app.close();
       await store.close();
     },
   };
 }
 
-/** Starts the service and listens on `HOST:PORT`. */
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
-  const service = await createService(config, logger);
+/** Lanes re-read their connector this often when other processes share the store, in ms. */
+const RELOAD_EVERY_MS = 1_000;
+
+/** Timers run only in processes with workers, and in one of them when the store is shared. */
+function timersGate(roles: ServiceRoles, topology: DeliveryTopology, leaseMs: number) {
+  if (!roles.workers) return async () => false;
+  const shared = topology.shared;
+  if (!shared) return async () => true;
+
+  return () => shared.leases.acquire('timers', shared.workerId, leaseMs);
+}
+
+/** Starts the service and listens on `HOST:PORT`; `workers: false` serves the API only. */
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: { workers?: boolean } = {},
+): Promise<RunningService> {
+  const workers = options.workers ?? true;
+  if (!workers) requireSharedStore(config, 'serve --no-workers');
+  const service = await createService(config, logger, {}, { api: true, workers });
   try {
     const url = await service.app.listen({ port: config.port, host: config.host });
-    logger.info({ url, dataDir: config.dataDir }, 'activator started');
+    logger.info({ url, dataDir: config.dataDir, workers }, 'activator started');
 
     return { ...service, url };
   } catch (error) {
     await service.close();
     throw error;
   }
+}
+
+/** Starts a delivery-only process: no listener, the queue's work and the timers. */
+export async function startWorker(
+  config: Config,
+  logger: Logger,
+): Promise<Omit<RunningService, 'url'>> {
+  requireSharedStore(config, 'worker');
+  const service = await createService(config, logger, {}, { api: false, workers: true });
+  logger.info({ queue: config.natsUrl ? 'jetstream' : 'store' }, 'activator worker started');
+
+  return service;
+}
+
+/** Separate API and worker processes need a store they can share. */
+function requireSharedStore(config: Config, command: string): void {
+  if (config.databaseUrl) return;
+  throw new ConfigError(
+    'DATABASE_URL',
+    `\`activator ${command}\` runs next to other processes and needs a shared PostgreSQL ` +
+      'store; set DATABASE_URL (see "Running at scale" in the README).',
+  );
 }

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { ConfigError } from '../errors/app-error.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { startService } from '../app/service.js';
+import { startService, startWorker } from '../app/service.js';
 import { startSimulator } from '../simulator/simulator-server.js';
 import { registerDemoCommand } from '../demo/demo-command.js';
 import { registerImportCommand } from './import/import-command.js';
@@ -48,11 +48,28 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('Start the API on HOST:PORT (default 127.0.0.1:8080) with the store in DATA_DIR.')
+    .option(
+      '--no-workers',
+      'serve the API only and leave deliveries to `activator worker` processes (needs DATABASE_URL)',
+    )
+    .action(async (options: { workers: boolean }) => {
+      const config = loadConfig();
+      const logger = createLogger(config.logLevel);
+      const service = await startService(config, logger, { workers: options.workers });
+      closeOnSignals(logger, service.close, 'activator');
+    });
+
+  program
+    .command('worker')
+    .description(
+      'Deliver queued activations and run the timers, without the API (needs DATABASE_URL; ' +
+        'set NATS_URL to use JetStream).',
+    )
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
-      const service = await startService(config, logger);
-      closeOnSignals(logger, service.close, 'activator');
+      const worker = await startWorker(config, logger);
+      closeOnSignals(logger, worker.close, 'activator worker');
     });
 
   program

@@ -20,6 +20,8 @@ export interface Config {
   logLevel: string;
   databaseUrl?: string;
   natsUrl?: string;
+  /** JetStream stream of the activation queue (`ACTIVATOR_NATS_STREAM`). */
+  natsStream: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -40,7 +42,8 @@ export function loadConfig(env: Env = process.env): Config {
     noProxy: nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
     databaseUrl: nonEmpty(env.DATABASE_URL),
-    natsUrl: nonEmpty(env.NATS_URL),
+    natsUrl: parseNatsUrl(nonEmpty(env.NATS_URL)),
+    natsStream: parseStreamName(nonEmpty(env.ACTIVATOR_NATS_STREAM)),
   };
 }
 
@@ -48,6 +51,29 @@ function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
 
   return trimmed ? trimmed : undefined;
+}
+
+function parseNatsUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  for (const server of value.split(',')) {
+    if (!/^(nats|tls):\/\/[^\s/]+$|^[^\s:/]+:\d+$/.test(server.trim())) {
+      throw new ConfigError(
+        'NATS_URL',
+        'expected a NATS server such as nats://127.0.0.1:4222 (several separated by commas).',
+      );
+    }
+  }
+
+  return value;
+}
+
+function parseStreamName(value: string | undefined): string {
+  if (value === undefined) return 'ACTIVATOR_ACTIVATIONS';
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(value)) return value;
+  throw new ConfigError(
+    'ACTIVATOR_NATS_STREAM',
+    'expected 1 to 64 letters, digits, underscores or hyphens.',
+  );
 }
 
 function parseProxy(variable: string, value: string | undefined): string | undefined {

@@ -30,6 +30,8 @@ export interface ConnectorLaneOptions {
   logger: Logger;
   lingerMs: number;
   circuitBreaker: CircuitBreakerOptions;
+  /** Re-read the connector before each batch: other processes may deactivate it. */
+  recheckBeforeSend?: boolean;
   now: () => number;
   /** Records a batch that was not sent because the connector was deactivated. */
   recordDeactivated(batch: ClaimedBatch): Promise<void>;
@@ -249,6 +251,7 @@ export class ConnectorLane {
       batchId: batch.batchId,
     });
     try {
+      if (this.options.recheckBeforeSend) await this.reload();
       if (!this.#maySend()) {
         await this.#releaseOrDiscard(batch);
 

@@ -14,6 +14,7 @@ import type { DeliveryLedger } from './delivery-ledger.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';
 import type { PendingConfirmations } from './pending-confirmations.js';
 import type { ActivationQueue, ActivationRequest, ClaimedBatch } from './queue/activation-queue.js';
+import { type ConnectorOwnership, SoleOwnership } from '../cluster/connector-ownership.js';
 
 export interface DeliveryEngineOptions {
   store: Store;
@@ -31,6 +32,13 @@ export interface DeliveryEngineOptions {
   /** How often the engine looks for ready work when nothing woke it, in ms. Default 100. */
   pollIntervalMs?: number;
   circuitBreaker?: CircuitBreakerOptions;
+  /** Which connectors this process delivers; by default all of them. */
+  ownership?: ConnectorOwnership;
+  /**
+   * Other processes change connectors too: lanes re-read their connector this often, and
+   * before each batch. Unset in a single process, where every change reaches the engine.
+   */
+  reloadEveryMs?: number;
   now?: () => number;
 }
 
@@ -43,6 +51,8 @@ export const DEFAULT_LINGER_MS = 1_000;
  */
 export class DeliveryEngine implements ConnectorLifecycle {
   readonly #lanes = new Map<string, ConnectorLane>();
+  readonly #loadedAt = new Map<string, number>();
+  readonly #ownership: ConnectorOwnership;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
@@ -51,6 +61,7 @@ export class DeliveryEngine implements ConnectorLifecycle {
 
   constructor(private readonly options: DeliveryEngineOptions) {
     this.#now = options.now ?? Date.now;
+    this.#ownership = options.ownership ?? new SoleOwnership();
   }
 
   /** Returns claimed batches of a crashed run to the queue and starts delivering. */
@@ -80,6 +91,7 @@ export class DeliveryEngine implements ConnectorLifecycle {
         { batches: left },
         'stopped with batches in flight; they are redelivered at start',
       );
+    await this.#ownership.releaseAll();
   }
 
   async enqueue(requests: ActivationRequest[]): Promise<void> {
@@ -157,13 +169,21 @@ export class DeliveryEngine implements ConnectorLifecycle {
     this.#ticking = true;
     this.#wakeRequested = false;
     try {
+      for (const connectorId of await this.#ownership.refresh()) {
+        this.options.logger.warn({ connectorId }, 'another process took the connector over');
+        await this.#dropLane(connectorId);
+      }
       const connectorIds = [
         ...new Set([
           ...(await this.options.queue.connectorsWithWork()),
           ...(await this.options.confirmations.connectors()),
+          ...this.#lanes.keys(),
         ]),
       ];
-      const lanes = await Promise.all(connectorIds.map((id) => this.#lane(id)));
+      await this.#handOverSurplus(connectorIds.length);
+      const lanes = await Promise.all(
+        connectorIds.map((id) => this.#ownedLane(id, connectorIds.length)),
+      );
       await Promise.all(lanes.map((lane) => lane?.pump()));
     } catch (error) {
       this.options.logger.error({ err: error }, 'delivery tick failed');
@@ -176,6 +196,47 @@ export class DeliveryEngine implements ConnectorLifecycle {
     }
   }
 
+  /** The lane of a connector this process delivers, taking the connector over when free. */
+  async #ownedLane(connectorId: string, withWork: number): Promise<ConnectorLane | undefined> {
+    const ownership = await this.#ownership.acquire(connectorId, withWork);
+    if (ownership === 'elsewhere') return undefined;
+    if (ownership === 'taken') {
+      await this.#dropLane(connectorId);
+      await this.options.queue.adopt?.(connectorId);
+      this.options.logger.info({ connectorId }, 'delivering the connector');
+    }
+    const lane = await this.#lane(connectorId);
+    const reloadEveryMs = this.options.reloadEveryMs;
+    if (lane && reloadEveryMs !== undefined) {
+      const loadedAt = this.#loadedAt.get(connectorId) ?? 0;
+      if (this.#now() - loadedAt >= reloadEveryMs) {
+        this.#loadedAt.set(connectorId, this.#now());
+        await lane.reload();
+      }
+    }
+
+    return lane;
+  }
+
+  /** Hands idle connectors over when this process holds more than its share. */
+  async #handOverSurplus(withWork: number): Promise<void> {
+    let surplus = this.#ownership.surplus(withWork);
+    for (const [connectorId, lane] of this.#lanes) {
+      if (surplus <= 0) return;
+      if (lane.inFlight > 0) continue;
+      await this.#dropLane(connectorId);
+      await this.#ownership.release(connectorId);
+      this.options.logger.info({ connectorId }, 'connector handed over to another process');
+      surplus -= 1;
+    }
+  }
+
+  async #dropLane(connectorId: string): Promise<void> {
+    this.#lanes.delete(connectorId);
+    this.#loadedAt.delete(connectorId);
+    await this.options.queue.abandon?.(connectorId);
+  }
+
   async #lane(connectorId: string): Promise<ConnectorLane | undefined> {
     const existing = this.#lanes.get(connectorId);
     if (existing) return existing;
@@ -184,6 +245,7 @@ export class DeliveryEngine implements ConnectorLifecycle {
       const dropped = await this.options.store.db
         .transaction()
         .execute((trx) => this.options.queue.discardWaiting(connectorId, trx));
+      await this.options.queue.forget?.(connectorId);
       this.options.logger.warn(
         { connectorId, dropped },
         'activations of a deleted connector dropped',
@@ -198,6 +260,7 @@ export class DeliveryEngine implements ConnectorLifecycle {
       lingerMs: this.options.lingerMs ?? DEFAULT_LINGER_MS,
       circuitBreaker: this.options.circuitBreaker ?? DEFAULT_CIRCUIT_BREAKER,
       now: this.#now,
+      recheckBeforeSend: this.options.reloadEveryMs !== undefined,
       recordDeactivated: (batch) => this.#recordDeactivated(batch),
       onIdle: () => this.wake(),
     });

@@ -26,6 +26,8 @@ export interface JourneyRunnerOptions {
   logger: Logger;
   /** How often waiting profiles are checked, in ms. Default 1 s. */
   tickMs?: number;
+  /** Whether this process resumes waiting runs now (one process per store does). */
+  runsTimers?: () => Promise<boolean>;
   now?: () => number;
 }
 
@@ -83,6 +85,7 @@ export class JourneyRunner {
   /** Continues the runs whose wait is over. */
   async resumeDue(): Promise<void> {
     try {
+      if (this.options.runsTimers && !(await this.options.runsTimers())) return;
       const runs = await this.options.journeys.dueRuns(this.#now(), DUE_RUNS_PER_TICK);
       for (const run of runs) {
         const journey = await this.options.journeys.get(run.journey_id);

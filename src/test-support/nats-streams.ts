@@ -16,7 +16,7 @@ export function uniqueStreamNames(): StreamNames & { remove(): Promise<void> } {
 
   return {
     stream,
-    subjectPrefix: `test.activations.${suffix}`,
+    subjectPrefix: `activator.${stream.toLowerCase()}`,
     async remove() {
       const connection = await connect({ servers: TEST_NATS_URL });
       try {

@@ -87,6 +87,8 @@ export interface ActivationQueue {
   adopt?(connectorId: string): Promise<void>;
   /** Another process delivers the connector now: forget what this process holds of it. */
   abandon?(connectorId: string): Promise<void>;
+  /** Drops everything queued for a deleted connector, claimed or not. */
+  forget?(connectorId: string): Promise<void>;
   /** Closes connections the queue opened. */
   close?(): Promise<void>;
   /** Moves the retry age clock of a connector's waiting activations forward by `pausedMs`. */

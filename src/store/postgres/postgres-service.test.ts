@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { uniqueStreamNames, TEST_NATS_URL } from '../../test-support/nats-streams.js';
 import { createTestDatabase } from '../../test-support/postgres-database.js';
 import {
   startTestSimulator,
@@ -7,10 +8,12 @@ import {
 } from '../../test-support/simulator-client.js';
 import { startTestService, type TestService } from '../../test-support/test-service.js';
 
-// The main flows once more, on PostgreSQL instead of the embedded SQLite file.
+// The main flows once more, on PostgreSQL instead of the embedded SQLite file, with the queue
+// in the store and on JetStream.
 let simulator: TestSimulator;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let service: TestService;
+let streams: ReturnType<typeof uniqueStreamNames> | undefined;
 
 beforeAll(async () => {
   simulator = await startTestSimulator();
@@ -20,14 +23,19 @@ afterAll(async () => {
   await simulator.close();
 });
 
-beforeEach(async () => {
+async function startOn(queue: 'store' | 'jetstream') {
   await simulator.reset();
   database = await createTestDatabase();
-  service = await startTestService({ DATABASE_URL: database.url });
-});
+  streams = queue === 'jetstream' ? uniqueStreamNames() : undefined;
+  service = await startTestService({
+    DATABASE_URL: database.url,
+    ...(streams ? { NATS_URL: TEST_NATS_URL, ACTIVATOR_NATS_STREAM: streams.stream } : {}),
+  });
+}
 
 afterEach(async () => {
   await service.dispose();
+  await streams?.remove();
   await database.drop();
 });
 
@@ -52,7 +60,11 @@ async function createConnector(name = 'Meta') {
   return response.json().id as string;
 }
 
-describe('service on PostgreSQL', () => {
+describe.each(['store', 'jetstream'] as const)('service on PostgreSQL, queue in %s', (queue) => {
+  beforeEach(async () => {
+    await startOn(queue);
+  });
+
   it('manages connectors with the same rules', async () => {
     const id = await createConnector();
     const duplicate = await api('POST', '/connectors', {

@@ -80,6 +80,8 @@ export class JetStreamActivationQueue implements ActivationQueue {
   readonly #adopted = new Map<string, Adopted>();
   readonly #ensuredConsumers = new Set<string>();
   readonly #afterCommit = new Map<string, AfterCommit[]>();
+  /** Batches still in flight when their connector went to another process. */
+  readonly #retired = new Map<string, StagedMessage[]>();
   readonly #now: () => number;
   #consumerList: { at: number; ids: string[] } | undefined;
 
@@ -164,6 +166,18 @@ export class JetStreamActivationQueue implements ActivationQueue {
     adopted.stopped = true;
     adopted.messages.stop();
     await adopted.loop;
+    for (const [batchId, members] of adopted.stage.batches) this.#retired.set(batchId, members);
+  }
+
+  async forget(connectorId: string): Promise<void> {
+    await this.abandon(connectorId);
+    await this.jsm.streams.purge(this.names.stream, {
+      filter: `${this.names.subjectPrefix}.${connectorToken(connectorId)}.>`,
+    });
+    await this.jsm.consumers
+      .delete(this.names.stream, this.#consumerName(connectorId))
+      .catch(ignoreNotFound);
+    this.#ensuredConsumers.delete(connectorId);
   }
 
   async #pull(connectorId: string, adopted: Adopted): Promise<void> {
@@ -245,7 +259,10 @@ export class JetStreamActivationQueue implements ActivationQueue {
 
   async settle(batch: ClaimedBatch, settlements: Settlement[], trx: Transaction<Database>) {
     const adopted = this.#adopted.get(batch.connectorId);
-    const members = adopted?.stage.batches.get(batch.batchId) ?? (await this.#heldMembers(batch));
+    const members =
+      adopted?.stage.batches.get(batch.batchId) ??
+      this.#retired.get(batch.batchId) ??
+      (await this.#heldMembers(batch));
     const byKey = new Map(members.map((staged) => [staged.item.request.profileId, staged]));
     const recorded: number[] = [];
     const toHold: StagedMessage[] = [];
@@ -274,6 +291,7 @@ export class JetStreamActivationQueue implements ActivationQueue {
   async settled(batch: ClaimedBatch): Promise<void> {
     const after = this.#afterCommit.get(batch.batchId) ?? [];
     this.#afterCommit.delete(batch.batchId);
+    this.#retired.delete(batch.batchId);
     for (const step of after) await step();
     // The acknowledgements are on the wire once the server answered a ping.
     await this.options.connection.flush();
