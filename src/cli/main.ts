@@ -7,6 +7,7 @@ import { startSimulator } from '../simulator/simulator-server.js';
 import { registerDemoCommand } from '../demo/demo-command.js';
 import { registerImportCommand } from './import/import-command.js';
 import { readImportDefaults } from './import/import-defaults.js';
+import { registerMigrateStoreCommand } from './migrate-store/migrate-store-command.js';
 
 function parsePortOption(value: string): number {
   const port = Number(value);
@@ -88,6 +89,7 @@ export function buildProgram(): Command {
 
   registerImportCommand(program, () => readImportDefaults(loadConfig()));
   registerDemoCommand(program);
+  registerMigrateStoreCommand(program, () => loadConfig());
 
   return program;
 }
