@@ -15,8 +15,8 @@ function formatCount(count: number): string {
 }
 
 /**
- * Formats the rows copied per table, the sequence resets, the credential key to keep and the
- * next step. The text contains no password or key.
+ * Formats the rows copied per table, the sequence resets, the credential key to keep, the
+ * activations still queued and the next step. The text contains no password or key.
  */
 export function formatMigrateStoreSummary(report: MigrateStoreReport): string {
   const { copy } = report;
@@ -41,6 +41,18 @@ export function formatMigrateStoreSummary(report: MigrateStoreReport): string {
           .join(', ') +
         '.';
 
+  const queued = copy.tables.find((table) => table.table === 'activations')?.rows ?? 0;
+  const queueNote =
+    queued === 0
+      ? []
+      : [
+          `The queue table contains ${formatCount(queued)} activations that were not delivered yet. ` +
+            'A deployment without NATS_URL delivers them from the table. With NATS_URL the queue ' +
+            'is in JetStream, which does not read the table, so start without NATS_URL first ' +
+            'until they are delivered.',
+          '',
+        ];
+
   return [
     `Copied ${report.sqliteFile} into ${report.target}.`,
     '',
@@ -50,13 +62,14 @@ export function formatMigrateStoreSummary(report: MigrateStoreReport): string {
     '',
     describeCredentialKey(report.credentials, report.dataDir),
     '',
+    ...queueNote,
     'Next: start Activator with DATABASE_URL set to the target URL. The SQLite store stays ' +
       `in ${report.dataDir}. Keep it as a backup until the PostgreSQL deployment works.`,
     '',
   ].join('\n');
 }
 
-/** Warns about connectors whose credentials the key fails to decrypt, or returns undefined. */
+/** Returns the warning about connectors whose credentials fail to decrypt, or undefined when all decrypt. */
 export function formatCredentialWarning(check: CredentialCheck): string | undefined {
   if (check.undecryptable.length === 0) return undefined;
   const where = check.key.kind === 'file' ? check.key.filePath : 'ACTIVATOR_SECRET_KEY';
