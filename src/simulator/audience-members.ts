@@ -25,13 +25,20 @@ const IDENTIFYING_KEYS = new Set([
 export class AudienceMembers {
   readonly #members = new Map<string, AudienceMember>();
   readonly #membersByValue = new Map<string, Set<string>>();
+  #addsReceived = 0;
 
   get size(): number {
     return this.#members.size;
   }
 
+  /** Rows added so far, repeats included, so tests can count resent rows. */
+  get addsReceived(): number {
+    return this.#addsReceived;
+  }
+
   /** Adds the row's non-empty values as a member. Returns false when the member already exists. */
   add(row: AudienceMember): boolean {
+    this.#addsReceived += 1;
     const member = withoutEmptyValues(row);
     const memberKey = memberKeyOf(member);
     if (this.#members.has(memberKey)) return false;

@@ -81,9 +81,24 @@ export async function controlRoutes(
       partner: audience.partner,
       name: audience.name,
       memberCount: audience.members.size,
+      addsReceived: audience.members.addsReceived,
       members: audience.members.list(),
     };
   });
+
+  app.get(
+    '/_control/audiences/:id/counts',
+    { schema: { params: AudienceIdParams } },
+    async (request) => {
+      const audience = state.getAudience(request.params.id);
+      if (!audience) throw httpError(404, `Audience ${request.params.id} not found.`);
+
+      return {
+        memberCount: audience.members.size,
+        addsReceived: audience.members.addsReceived,
+      };
+    },
+  );
 
   app.post('/_control/faults', { schema: { body: FaultBody } }, async (request, reply) => {
     const problem = findFaultOptionError(request.body);

@@ -37,6 +37,14 @@ export async function startTestSimulator() {
 
       return body?.members as Record<string, string>[];
     },
+    /** Rows the audience received as adds, repeats included, and its distinct members. */
+    async audienceCounts(
+      audienceId: string,
+    ): Promise<{ addsReceived: number; memberCount: number }> {
+      const body = await control('GET', `/audiences/${audienceId}/counts`);
+
+      return { addsReceived: Number(body?.addsReceived), memberCount: Number(body?.memberCount) };
+    },
     async requests(): Promise<{ method: string; path: string; body?: unknown; at: string }[]> {
       const body = await control('GET', '/requests');
 
