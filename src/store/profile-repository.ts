@@ -1,6 +1,8 @@
+import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import type { Profile } from '../profiles/profile.js';
 import type { Database, ProfileTable } from './schema.js';
+import { SqliteProfileWriter } from './sqlite/sqlite-profile-writer.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -17,9 +19,22 @@ function toProfile(row: ProfileTable): Profile {
 
 /** Stored profiles. An upsert replaces the whole profile with the one sent. */
 export class ProfileRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  #sqliteWriter: SqliteProfileWriter | undefined;
+
+  /** `sqlite` is the connection under `db` when the store is SQLite; upserts then reuse statements. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sqlite?: SqliteDatabase,
+  ) {}
 
   async upsertMany(executor: Executor, profiles: Profile[], at: string): Promise<void> {
+    if (this.sqlite !== undefined && executor.isTransaction) {
+      // A SQLite store has one connection and the transaction keeps it until it ends, so the
+      // prepared statements run inside this transaction and no other.
+      this.#sqliteWriter ??= new SqliteProfileWriter(this.sqlite);
+      this.#sqliteWriter.upsertInTransaction(profiles, at);
+      return;
+    }
     for (let start = 0; start < profiles.length; start += CHUNK_SIZE) {
       await executor
         .insertInto('profiles')

@@ -1,3 +1,4 @@
+import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -9,5 +10,11 @@ export interface Store {
   dialect: SqlDialectName;
   /** Where the data lives, for logs (a file path; a PostgreSQL URL without its password). */
   location: string;
+  /**
+   * The better-sqlite3 connection under `db` when the dialect is SQLite, for statements that are
+   * prepared once and reused. Use it only inside a transaction of `db`, because the transaction
+   * keeps the connection to itself until it ends.
+   */
+  sqlite?: SqliteDatabase;
   close(): Promise<void>;
 }

@@ -29,5 +29,5 @@ export async function openSqliteStore(dataDir: string, logger: Logger): Promise<
     throw error;
   }
 
-  return { db, dialect: 'sqlite', location: filePath, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', location: filePath, sqlite, close: () => db.destroy() };
 }
