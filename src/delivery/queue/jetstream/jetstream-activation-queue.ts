@@ -202,14 +202,17 @@ export class JetStreamActivationQueue implements ActivationQueue {
     const staged: StagedMessage = { subject: message.subject, seq: message.seq, item, message };
     const waitMs = item.nextAttemptAt - this.#now();
     const current = adopted.stage.waiting.get(message.subject);
+    // A retry counts as pending whichever process published it, so a takeover keeps the count.
     if (waitMs > HOLD_RETRY_WITHIN_MS && (!current || current.seq < message.seq)) {
       if (current) adopted.stage.drop(current);
+      if (item.attempts > 0) adopted.retrying.add(message.subject);
       message.nak(waitMs);
 
       return;
     }
     if (item.attempts === 0) adopted.retrying.delete(message.subject);
     const arrival = adopted.stage.arrive(staged);
+    if (arrival.kind === 'staged' && item.attempts > 0) adopted.retrying.add(message.subject);
     // A replaced or older message is gone from the stream; acknowledging it only tidies up.
     if (arrival.kind === 'stale') message.ack();
     if (arrival.kind === 'staged') arrival.superseded?.message?.ack();
