@@ -286,6 +286,30 @@ describe('evaluateRule', () => {
     expect([...operators].sort()).toEqual([...OPERATORS].sort());
   });
 
+  it('ignores the case of a final sigma', () => {
+    // Shrunk counterexample of the property that a text starts with each of its prefixes.
+    // Lower-casing turns the last Σ of "ΣΣ" into ς but the middle Σ of "ΣΣΣ" into σ.
+    const profile = makeProfile({ city: 'ΣΣΣ' });
+
+    expect(evaluateRule({ attribute: 'city', op: 'starts_with', value: 'ΣΣ' }, profile, NOW)).toBe(
+      true,
+    );
+    expect(
+      evaluateRule(
+        { attribute: 'city', op: 'contains', value: 'ΑΣ' },
+        makeProfile({ city: 'ΑΣΑ' }),
+        NOW,
+      ),
+    ).toBe(true);
+    expect(
+      evaluateRule(
+        { attribute: 'country', op: 'eq', value: 'ΕΛΛΑΣ' },
+        makeProfile({ country: 'Ελλασ' }),
+        NOW,
+      ),
+    ).toBe(true);
+  });
+
   it('includes both ends of within_last_days', () => {
     const rule: Rule = { attribute: 'seenAt', op: 'within_last_days', value: 2 };
 

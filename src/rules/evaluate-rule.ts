@@ -117,15 +117,24 @@ function scalarEquals(actual: unknown, expected: ScalarValue, ignoreCase: boolea
   if (typeof expected === 'boolean') return actual === expected;
   if (typeof actual !== 'string') return false;
 
-  return ignoreCase ? actual.toLowerCase() === expected.toLowerCase() : actual === expected;
+  return ignoreCase ? foldCase(actual) === foldCase(expected) : actual === expected;
 }
 
 function containsText(actual: string, expected: string): boolean {
-  return actual.toLowerCase().includes(expected.toLowerCase());
+  return foldCase(actual).includes(foldCase(expected));
 }
 
 function startsWithText(actual: string, expected: string): boolean {
-  return actual.toLowerCase().startsWith(expected.toLowerCase());
+  return foldCase(actual).startsWith(foldCase(expected));
+}
+
+/**
+ * Lower-cases text for case-insensitive matching. `toLowerCase` turns a capital sigma at the end
+ * of a word into the final form ς and elsewhere into σ, so "ΣΣ" alone and at the start of "ΣΣΣ"
+ * would differ. Writing every ς as σ makes the result independent of the neighbouring letters.
+ */
+function foldCase(text: string): string {
+  return text.toLowerCase().replaceAll('ς', 'σ');
 }
 
 /** Reads a finite number, or a string in plain decimal notation, as a number. */
