@@ -24,7 +24,7 @@ function connectorRow(name: string) {
 }
 
 describe('connectors console', () => {
-  it('sign-in stores only a session cookie', async () => {
+  it('sign-in stores only the session and CSRF cookies', async () => {
     const { page, context } = harness;
     await page.goto('/');
     await page.getByLabel('API token').fill('wrong-token-0123456789');
@@ -34,9 +34,17 @@ describe('connectors console', () => {
     await signIn(page);
 
     const cookies = await context.cookies();
-    expect(cookies.map((cookie) => cookie.name)).toEqual(['activator_session']);
-    expect(cookies[0]?.httpOnly).toBe(true);
-    expect(cookies[0]?.sameSite).toBe('Strict');
+    const session = cookies.find((cookie) => cookie.name === 'activator_session');
+    const csrf = cookies.find((cookie) => cookie.name === 'activator_csrf');
+    expect(cookies.map((cookie) => cookie.name).sort()).toEqual([
+      'activator_csrf',
+      'activator_session',
+    ]);
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    // The console's script reads the CSRF token and echoes it in a header on every change.
+    expect(csrf?.httpOnly).toBe(false);
+    expect(csrf?.sameSite).toBe('Strict');
     const stored = await page.evaluate(() => localStorage.length + sessionStorage.length);
     expect(stored).toBe(0);
     await expect.poll(() => page.getByText('No connectors yet').count()).toBe(1);

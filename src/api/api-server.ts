@@ -10,7 +10,8 @@ import type { AuditRepository } from '../store/audit-repository.js';
 import { createAjv, describeValidationErrors } from '../validation/schema-validator.js';
 import cookie from '@fastify/cookie';
 import type { SessionStore } from '../auth/session-store.js';
-import { createAuthHook } from './auth-hook.js';
+import { createAuthHook, type VerifyToken } from './auth-hook.js';
+import { securityHeaders } from './security-headers.js';
 import { DEFAULT_CONSOLE_DIR, registerConsole } from './console-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { handleApiError } from './error-handler.js';
@@ -33,7 +34,7 @@ export const API_BODY_LIMIT_BYTES = 1_048_576;
 
 export interface ApiServerOptions {
   logger: Logger;
-  verifyToken: (token: string) => boolean;
+  verifyToken: VerifyToken;
   catalog: ConnectorCatalog;
   connectors: ConnectorService;
   audit: AuditRepository;
@@ -79,7 +80,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.addHook('onSend', securityHeaders);
   await app.register(cookie);
   await registerConsole(app, options.consoleDir ?? DEFAULT_CONSOLE_DIR);
 
@@ -92,10 +94,12 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
   await app.register(
     async (api) => {
       api.decorateRequest('actor', '');
+      api.decorateRequest('role', 'viewer');
       api.addHook('onRequest', createAuthHook(options.verifyToken, options.sessions));
       api.get('/session', { schema: { tags: ['session'] } }, async (request) => ({
         signedIn: true,
         actor: request.actor,
+        role: request.role,
       }));
       await api.register(catalogRoutes(options.catalog));
       await api.register(connectorRoutes(options.connectors));

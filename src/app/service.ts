@@ -1,5 +1,6 @@
 import { type ApiServer, buildApiServer } from '../api/api-server.js';
-import { createTokenVerifier, loadApiToken } from '../auth/api-token.js';
+import { loadApiToken } from '../auth/api-token.js';
+import { TokenStore } from '../auth/token-store.js';
 import { SessionStore } from '../auth/session-store.js';
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../errors/app-error.js';
@@ -74,6 +75,8 @@ export async function createService(
     logger.info({ path: apiToken.filePath, created: apiToken.created }, 'API token read from file');
   }
 
+  const tokens = new TokenStore(store.db);
+  if (roles.api) await tokens.ensureBootstrap(apiToken.token);
   const catalog = new ConnectorCatalog();
   const secretBox = new SecretBox(secretKey.key);
   const contexts = new ConnectorContextFactory({
@@ -149,7 +152,7 @@ export async function createService(
   });
   const app = await buildApiServer({
     logger,
-    verifyToken: createTokenVerifier(apiToken.token),
+    verifyToken: (token) => tokens.verify(token),
     catalog,
     connectors,
     audit,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { readOrCreatePrivateFile } from '../secrets/private-file.js';
 
@@ -16,20 +16,6 @@ export function loadApiToken(
   );
 
   return { token: value, source: 'file', created, filePath };
-}
-
-/**
- * Checks a bearer token in constant time: both sides are hashed first, so neither the
- * comparison nor an early length check leaks how much of the token matched.
- */
-export function createTokenVerifier(expectedToken: string): (presented: string) => boolean {
-  const expectedDigest = sha256(expectedToken);
-
-  return (presented) => timingSafeEqual(sha256(presented), expectedDigest);
-}
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }
 
 /** Reads the token from an `Authorization: Bearer <token>` header. */

@@ -8,6 +8,7 @@ import { registerDemoCommand } from '../demo/demo-command.js';
 import { registerImportCommand } from './import/import-command.js';
 import { readImportDefaults } from './import/import-defaults.js';
 import { registerMigrateStoreCommand } from './migrate-store/migrate-store-command.js';
+import { registerTokensCommand } from './tokens/tokens-command.js';
 
 function parsePortOption(value: string): number {
   const port = Number(value);
@@ -90,6 +91,7 @@ export function buildProgram(): Command {
   registerImportCommand(program, () => readImportDefaults(loadConfig()));
   registerDemoCommand(program);
   registerMigrateStoreCommand(program, () => loadConfig());
+  registerTokensCommand(program);
 
   return program;
 }

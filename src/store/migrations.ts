@@ -5,6 +5,7 @@ import type { SqlDialectName } from './store.js';
 import { createDeliveryTables } from './migrations/0003-delivery.js';
 import { createProfileTables } from './migrations/0004-profiles-audiences-journeys.js';
 import { createScaleOutTables } from './migrations/0007-scale-out.js';
+import { createTokenTables } from './migrations/0008-api-tokens.js';
 
 /**
  * Versioned schema migrations, run in order at start. Each is written with Kysely's schema
@@ -141,6 +142,11 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
     '0007_scale_out': {
       async up(db: Kysely<unknown>) {
         await createScaleOutTables(db, dialect);
+      },
+    },
+    '0008_api_tokens': {
+      async up(db: Kysely<unknown>) {
+        await createTokenTables(db);
       },
     },
   };

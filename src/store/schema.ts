@@ -23,6 +23,7 @@ export interface Database {
   queue_receipts: QueueReceiptTable;
   held_activations: HeldActivationTable;
   queue_gauges: QueueGaugeTable;
+  api_tokens: ApiTokenTable;
 }
 
 export interface ConnectorTable {
@@ -201,6 +202,9 @@ export interface JourneyRunTable {
 export interface SessionTable {
   id_hash: string;
   actor: string;
+  role: Generated<TokenRole>;
+  /** SHA-256 of the session's CSRF token, which the console echoes in a header. */
+  csrf_hash: string | null;
   created_at: string;
   expires_at: number;
 }
@@ -248,4 +252,17 @@ export interface QueueGaugeTable {
   /** Retry age shifts after pauses, as JSON: `[{ before, ms }]`. */
   age_shifts: Generated<string>;
   updated_at: number;
+}
+
+/** `admin` may change configuration; `viewer` may only read. */
+export type TokenRole = 'admin' | 'viewer';
+
+/** A named API token; only the SHA-256 of the token is stored. */
+export interface ApiTokenTable {
+  name: string;
+  role: TokenRole;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
 }

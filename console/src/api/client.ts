@@ -44,13 +44,29 @@ interface ErrorBody {
   usage?: ConnectorUsage;
 }
 
+/** The session's CSRF token, which the service sets as a cookie readable by this script. */
+function csrfToken(): string | undefined {
+  const entry = document.cookie.split('; ').find((cookie) => cookie.startsWith('activator_csrf='));
+
+  return entry ? decodeURIComponent(entry.slice('activator_csrf='.length)) : undefined;
+}
+
+function headersFor(method: string, body: unknown): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const csrf = method === 'GET' ? undefined : csrfToken();
+  if (csrf) headers['x-activator-csrf'] = csrf;
+
+  return headers;
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: headersFor(method, body),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
