@@ -2,7 +2,12 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from './import-error.js';
 import type { ImportMapping } from './import-mapping.js';
-import { readImport, type ImportOptions, type ImportRow } from './import-reader.js';
+import {
+  readImport,
+  readImportBatches,
+  type ImportOptions,
+  type ImportRow,
+} from './import-reader.js';
 
 const MAPPING: ImportMapping = {
   Index: null,
@@ -197,6 +202,28 @@ describe('readImport CSV', () => {
     await expect(collectCsv(text, mapping)).rejects.toThrow(message);
   });
 
+  it('yields rows read before malformed CSV', async () => {
+    const rows: ImportRow[] = [];
+    const reading = (async () => {
+      const source = streamOf('id,attributes.city\np1,Paris\np2,"Rome\n');
+      for await (const batch of readImportBatches(source, { format: 'csv' })) rows.push(...batch);
+    })();
+
+    await expect(reading).rejects.toThrow('the file is not valid CSV: Quote Not Closed');
+    expect(rows).toEqual([{ line: 2, input: expect.objectContaining({ id: 'p1' }) }]);
+  });
+
+  it('batches rows in input order', async () => {
+    const source = streamOf('id\np1\np2\n', 'p3\n', 'p4');
+    const batches: string[][] = [];
+    for await (const batch of readImportBatches(source, { format: 'csv' })) {
+      batches.push(batch.map((row) => row.input?.id ?? ''));
+    }
+
+    expect(batches.flat()).toEqual(['p1', 'p2', 'p3', 'p4']);
+    expect(batches.every((batch) => batch.length > 0)).toBe(true);
+  });
+
   it('names line of invalid byte after quoted newline', async () => {
     const text = Buffer.concat([
       Buffer.from('id,attributes.note\np1,"a\r\nb"\r\np2,'),
@@ -302,6 +329,17 @@ describe('readImport NDJSON', () => {
   it('rejects mapping', async () => {
     const result = collect(streamOf('{"id":"p1"}\n'), { format: 'ndjson', mapping: MAPPING });
     await expect(result).rejects.toThrow('a mapping applies only to CSV');
+  });
+
+  it('batches lines in input order', async () => {
+    const source = streamOf('{"id":"p1"}\n{"id":"p2"}\n{"id"', ':"p3"}\n', '{"id":"p4"}');
+    const batches: string[][] = [];
+    for await (const batch of readImportBatches(source, { format: 'ndjson' })) {
+      batches.push(batch.map((row) => row.input?.id ?? ''));
+    }
+
+    expect(batches.flat()).toEqual(['p1', 'p2', 'p3', 'p4']);
+    expect(batches.every((batch) => batch.length > 0)).toBe(true);
   });
 
   it('rejects invalid UTF-8', async () => {

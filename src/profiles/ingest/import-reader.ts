@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import { readCsvRows } from './csv-reader.js';
+import { readCsvRowBatches } from './csv-reader.js';
 import { ImportError } from './import-error.js';
 import { validateImportMapping, type ImportMapping } from './import-mapping.js';
 import type { ImportRow } from './import-row.js';
-import { readNdjsonRows } from './ndjson-reader.js';
+import { readNdjsonRowBatches } from './ndjson-reader.js';
 
 export type { ImportRow } from './import-row.js';
 
@@ -26,16 +26,31 @@ export async function* readImport(
   stream: Readable,
   options: ImportOptions,
 ): AsyncGenerator<ImportRow> {
+  for await (const rows of readImportBatches(stream, options)) {
+    yield* rows;
+  }
+}
+
+/**
+ * Reads the same rows as `readImport` in batches, which saves an asynchronous step per row. A
+ * batch contains the rows that one read from `stream` completes, so its size follows the chunk
+ * size of the stream, and it is never empty. Rows read before an `ImportError` are yielded
+ * before it is thrown.
+ */
+export async function* readImportBatches(
+  stream: Readable,
+  options: ImportOptions,
+): AsyncGenerator<ImportRow[]> {
   if (options.format === 'ndjson') {
     if (options.mapping !== undefined) {
       throw new ImportError(
         'a mapping applies only to CSV; import NDJSON without one, because each line names its fields',
       );
     }
-    yield* readNdjsonRows(stream);
+    yield* readNdjsonRowBatches(stream);
     return;
   }
   const mapping =
     options.mapping === undefined ? undefined : validateImportMapping(options.mapping);
-  yield* readCsvRows(stream, mapping);
+  yield* readCsvRowBatches(stream, mapping);
 }

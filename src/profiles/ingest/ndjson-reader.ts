@@ -12,24 +12,41 @@ const MAX_LINE_CHARS = 1_048_576;
 type Line = { line: number; text: string } | { line: number; tooLong: true };
 
 /**
- * Reads NDJSON profile rows: one JSON object in the `ProfileInput` shape per line. Blank lines are
- * skipped, and a line that is not a JSON object gives an error row. The fields are checked later
- * by `normalizeProfile`. Throws an `ImportError` on invalid UTF-8.
+ * Reads NDJSON profile rows in batches, one for each read from the source that completes a line:
+ * one JSON object in the `ProfileInput` shape per line. Blank lines are skipped, and a line that is not a JSON object
+ * gives an error row. The fields are checked later by `normalizeProfile`. Throws an `ImportError`
+ * on invalid UTF-8.
  */
-export async function* readNdjsonRows(source: Readable): AsyncGenerator<ImportRow> {
+export async function* readNdjsonRowBatches(source: Readable): AsyncGenerator<ImportRow[]> {
   const validator = createUtf8Validator();
   const unlinkSource = linkStreams(source, validator);
+  const splitter = new LineSplitter();
   try {
-    for await (const line of splitLines(validator)) {
-      const row = parseLine(line);
-      if (row !== undefined) {
-        yield row;
+    for await (const chunk of validator as AsyncIterable<Buffer>) {
+      const rows = parseLines(splitter.write(chunk));
+      if (rows.length > 0) {
+        yield rows;
       }
+    }
+    const rows = parseLines(splitter.end());
+    if (rows.length > 0) {
+      yield rows;
     }
   } finally {
     unlinkSource();
     validator.destroy();
   }
+}
+
+function parseLines(lines: readonly Line[]): ImportRow[] {
+  const rows: ImportRow[] = [];
+  for (const line of lines) {
+    const row = parseLine(line);
+    if (row !== undefined) {
+      rows.push(row);
+    }
+  }
+  return rows;
 }
 
 function parseLine(line: Line): ImportRow | undefined {
@@ -58,45 +75,51 @@ function parseLine(line: Line): ImportRow | undefined {
  * Splits UTF-8 chunks into lines, numbered from 1. Its memory use is one chunk plus one partial
  * line of at most `MAX_LINE_CHARS`. A trailing carriage return is removed from each line.
  */
-async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Line> {
-  const decoder = new StringDecoder('utf8');
-  let lineNumber = 1;
-  let pending = '';
-  let isTooLong = false;
+class LineSplitter {
+  readonly #decoder = new StringDecoder('utf8');
+  #lineNumber = 1;
+  #pending = '';
+  #isTooLong = false;
 
-  const endLine = (rest: string): Line => {
-    const text = pending + rest;
-    const line: Line = isTooLong
-      ? { line: lineNumber, tooLong: true }
-      : { line: lineNumber, text: text.endsWith('\r') ? text.slice(0, -1) : text };
-    lineNumber += 1;
-    pending = '';
-    isTooLong = false;
-    return line;
-  };
-  const keepPartialLine = (rest: string): void => {
-    if (isTooLong) {
-      return;
-    }
-    pending += rest;
-    if (pending.length > MAX_LINE_CHARS) {
-      pending = '';
-      isTooLong = true;
-    }
-  };
-
-  for await (const chunk of chunks) {
-    const text = decoder.write(chunk);
+  /** Returns the lines that `chunk` completes. */
+  write(chunk: Buffer): Line[] {
+    const text = this.#decoder.write(chunk);
+    const lines: Line[] = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      keepPartialLine(text.slice(start, end));
-      yield endLine('');
+      this.#keepPartialLine(text.slice(start, end));
+      lines.push(this.#endLine());
       start = end + 1;
     }
-    keepPartialLine(text.slice(start));
+    this.#keepPartialLine(text.slice(start));
+    return lines;
   }
-  keepPartialLine(decoder.end());
-  if (pending !== '' || isTooLong) {
-    yield endLine('');
+
+  /** Returns the last line when the input does not end with a line feed. */
+  end(): Line[] {
+    this.#keepPartialLine(this.#decoder.end());
+    return this.#pending !== '' || this.#isTooLong ? [this.#endLine()] : [];
+  }
+
+  #endLine(): Line {
+    const text = this.#pending;
+    const line: Line = this.#isTooLong
+      ? { line: this.#lineNumber, tooLong: true }
+      : { line: this.#lineNumber, text: text.endsWith('\r') ? text.slice(0, -1) : text };
+    this.#lineNumber += 1;
+    this.#pending = '';
+    this.#isTooLong = false;
+    return line;
+  }
+
+  #keepPartialLine(rest: string): void {
+    if (this.#isTooLong) {
+      return;
+    }
+    this.#pending += rest;
+    if (this.#pending.length > MAX_LINE_CHARS) {
+      this.#pending = '';
+      this.#isTooLong = true;
+    }
   }
 }
