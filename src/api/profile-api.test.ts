@@ -133,6 +133,15 @@ describe('POST /profiles/import', () => {
     expect(response.json().message).toContain('text/csv or application/x-ndjson');
   });
 
+  it('keeps rows read before malformed CSV', async () => {
+    const response = await importCsv('id,identifiers.email\np1,a@example.com\np2,"b@example.com\n');
+    const stored = await service.app.inject({ url: '/api/v1/profiles/p1', headers: service.auth });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toContain('Quote Not Closed');
+    expect(stored.statusCode).toBe(200);
+  });
+
   it('keeps rows already stored when a later row is broken', async () => {
     const response = await importCsv(
       'id,identifiers.email\np1,a@example.com\np2\np3,c@example.com\n',

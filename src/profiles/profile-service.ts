@@ -10,12 +10,17 @@ import type { JourneyRepository } from '../store/journey-repository.js';
 import type { ProfileRepository } from '../store/profile-repository.js';
 import type { Store } from '../store/store.js';
 import type { ImportMapping } from './ingest/import-mapping.js';
-import { readImport } from './ingest/import-reader.js';
+import { readImportBatches } from './ingest/import-reader.js';
 import { normalizeProfile } from './ingest/normalize-profile.js';
 import type { Profile, ProfileInput } from './profile.js';
 
-/** Profiles stored per transaction during an import. */
-const IMPORT_BATCH_SIZE = 1_000;
+/**
+ * Minimum profiles stored per transaction during an import. A batch ends with the first chunk of
+ * the input that reaches this size. Larger transactions write each page of the id index fewer
+ * times: inserting 1,000,000 rows with random ids into SQLite took about half the time per row
+ * in transactions of 20,000 as in transactions of 5,000 (one run of a standalone insert loop).
+ */
+const IMPORT_BATCH_SIZE = 20_000;
 
 export interface ProfileRejection {
   index: number;
@@ -82,32 +87,52 @@ export class ProfileService {
     options: { format: 'csv' | 'ndjson'; mapping?: ImportMapping },
   ): Promise<ImportSummary> {
     const summary: ImportSummary = { read: 0, stored: 0, rejected: {}, samples: [] };
+    const keys = new Map<string, string>();
     const reject = (line: number, field: string, reason: string) => {
       // Reasons are snake_case values; as keys of the summary they are written in camelCase.
-      const key = reason.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+      let key = keys.get(reason);
+      if (key === undefined) {
+        key = reason.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+        keys.set(reason, key);
+      }
       summary.rejected[key] = (summary.rejected[key] ?? 0) + 1;
       if (summary.samples.length < MAX_IMPORT_SAMPLES)
         summary.samples.push({ line, field, reason });
     };
     let batch: Profile[] = [];
-    for await (const row of readImport(stream, options)) {
-      summary.read += 1;
-      if (!row.input) {
-        reject(row.line, 'row', 'invalid_row');
-        continue;
+    try {
+      for await (const rows of readImportBatches(stream, options)) {
+        for (const row of rows) {
+          summary.read += 1;
+          if (!row.input) {
+            reject(row.line, 'row', 'invalid_row');
+            continue;
+          }
+          const result = normalizeProfile(row.input);
+          if ('error' in result) {
+            reject(row.line, 'id', result.reason);
+            continue;
+          }
+          for (const rejection of result.rejections)
+            reject(row.line, rejection.field, rejection.reason);
+          batch.push(result.profile);
+        }
+        if (batch.length >= IMPORT_BATCH_SIZE) {
+          const full = batch;
+          batch = [];
+          summary.stored += await this.#store(full);
+        }
       }
-      const result = normalizeProfile(row.input);
-      if ('error' in result) {
-        reject(row.line, 'id', result.reason);
-        continue;
-      }
-      for (const rejection of result.rejections)
-        reject(row.line, rejection.field, rejection.reason);
-      batch.push(result.profile);
-      if (batch.length >= IMPORT_BATCH_SIZE) {
-        summary.stored += await this.#store(batch);
-        batch = [];
-      }
+    } catch (error) {
+      // When reading stops the import, the rows read before are kept like earlier batches. When
+      // storing failed, the batch was taken out first, so nothing is stored twice.
+      await this.#store(batch).catch((storeError: unknown) => {
+        this.options.logger.error(
+          { err: storeError, profiles: batch.length },
+          'storing the profiles read before a failed import failed',
+        );
+      });
+      throw error;
     }
     summary.stored += await this.#store(batch);
     this.options.logger.info(
