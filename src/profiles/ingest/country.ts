@@ -33,17 +33,36 @@ const ALPHA2_CODES = new Set(Object.keys(countries.getAlpha2Codes()));
 const CODES_BY_NAME = indexCountryNames();
 
 /**
+ * Resolved values, keyed by the text as given, because an import repeats a few hundred country
+ * names in every row. Only short text is kept, and the map is cleared when full, so values that
+ * name no country cannot make it grow without bound.
+ */
+const RESOLVED = new Map<string, string | undefined>();
+const MAX_RESOLVED = 10_000;
+const MAX_RESOLVED_TEXT_LENGTH = 100;
+
+/**
  * Resolves a country to its upper-case ISO 3166-1 alpha-2 code. Accepts an alpha-2 or alpha-3
  * code in any case, or an English country name compared without case, accents or a trailing
  * bracketed note ("Slovakia (Slovak Republic)"). Returns undefined for unknown and ambiguous
  * names.
  */
 export function resolveRegion(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  if (!trimmed) {
+  if (value === undefined) {
     return undefined;
   }
-  return resolveCode(trimmed) ?? resolveName(trimmed);
+  if (RESOLVED.has(value)) {
+    return RESOLVED.get(value);
+  }
+  const trimmed = value.trim();
+  const region = trimmed ? (resolveCode(trimmed) ?? resolveName(trimmed)) : undefined;
+  if (value.length <= MAX_RESOLVED_TEXT_LENGTH) {
+    if (RESOLVED.size >= MAX_RESOLVED) {
+      RESOLVED.clear();
+    }
+    RESOLVED.set(value, region);
+  }
+  return region;
 }
 
 function resolveCode(value: string): string | undefined {

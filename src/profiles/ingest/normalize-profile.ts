@@ -76,7 +76,8 @@ function normalizeProfileId(value: unknown): string | RejectedProfile {
   }
 
   const id = value.trim();
-  const length = [...id].length;
+  // A string has at most as many code points as UTF-16 code units, so only long ids are counted.
+  const length = id.length <= MAX_PROFILE_ID_LENGTH ? id.length : [...id].length;
   if (length > MAX_PROFILE_ID_LENGTH) {
     return {
       error: `the profile id is ${length} characters long; the maximum is ${MAX_PROFILE_ID_LENGTH}`,
