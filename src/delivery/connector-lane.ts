@@ -9,7 +9,9 @@ import type { ConnectorRepository, ConnectorRow } from '../store/connector-repos
 import { sendBisecting } from './bisecting-sender.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { DeliveryStoppedError } from './delivery-stopped-error.js';
+import type { DeliveryObserver } from './delivery-observer.js';
 import { type DeliveryLedger, staleIdentifiers } from './delivery-ledger.js';
+import type { FailureGroup } from './failure-groups.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';
 import type { ActivationQueue, ClaimedBatch } from './queue/activation-queue.js';
 import { TokenBucket } from './rate-limiter.js';
@@ -32,6 +34,7 @@ export interface ConnectorLaneOptions {
   circuitBreaker: CircuitBreakerOptions;
   /** Re-read the connector before each batch: other processes may deactivate it. */
   recheckBeforeSend?: boolean;
+  observer?: DeliveryObserver;
   now: () => number;
   /** Records a batch that was not sent because the connector was deactivated. */
   recordDeactivated(batch: ClaimedBatch): Promise<void>;
@@ -54,6 +57,30 @@ function withConsent(profiles: BatchProfile[], batch: ClaimedBatch, type: AnyCon
   }
 
   return { profiles: allowed, withoutConsent };
+}
+
+/**
+ * Logs one warning per group of failed activations: retries and final failures. Activations
+ * paused for invalid credentials are left to the pause warning.
+ */
+function logFailures(log: Logger, batch: ClaimedBatch, failures: readonly FailureGroup[]) {
+  for (const failure of failures) {
+    if (failure.next === 'paused') continue;
+    log.warn(
+      {
+        destinationKey: batch.destinationKey,
+        operation: batch.operation,
+        attempt: failure.attempt,
+        category: failure.category,
+        partnerCode: failure.partnerCode,
+        httpStatus: failure.httpStatus,
+        activations: failure.activations,
+      },
+      failure.next === 'retry'
+        ? 'delivery attempt failed; retrying later'
+        : 'delivery failed for good; no attempt is left',
+    );
+  }
 }
 
 /** Confirmations checked per pump of a lane. */
@@ -156,8 +183,10 @@ export class ConnectorLane {
         this.#bucket.tryTake();
         this.#breaker.tryAcquire();
         this.#inFlight += 1;
+        this.options.observer?.batchStarted(batch, this.type.id, this.options.now());
         void this.#run(batch).finally(() => {
           this.#inFlight -= 1;
+          this.options.observer?.batchFinished(batch);
           this.options.onIdle();
         });
       }
@@ -323,7 +352,14 @@ export class ConnectorLane {
     });
     if (recorded.requestFailed) this.#breaker.recordFailure();
     else this.#breaker.recordSuccess();
-    log.info(
+    this.options.observer?.outcomesRecorded(
+      batch.connectorId,
+      recorded.counts,
+      recorded.failures,
+      this.options.now(),
+    );
+    logFailures(log, batch, recorded.failures);
+    log.debug(
       {
         operation: batch.operation,
         size: batch.activations.length,
@@ -432,6 +468,13 @@ export class ConnectorLane {
       profiles: stale,
     });
     const failed = result.outcomes.filter((outcome) => outcome.status === 'error').length;
-    log.info({ profiles: stale.length, failed }, 'stale identifiers removed before add');
+    if (failed > 0) {
+      log.warn(
+        { destinationKey: batch.destinationKey, profiles: stale.length, failed },
+        'removing stale identifiers before an add failed; the add goes out anyway',
+      );
+    } else {
+      log.info({ profiles: stale.length }, 'stale identifiers removed before add');
+    }
   }
 }

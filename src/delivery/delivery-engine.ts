@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import { type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER } from './circuit-breaker.js';
 import { ConnectorLane } from './connector-lane.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
+import type { DeliveryObserver } from './delivery-observer.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';
 import type { PendingConfirmations } from './pending-confirmations.js';
 import type { ActivationQueue, ActivationRequest, ClaimedBatch } from './queue/activation-queue.js';
@@ -39,6 +40,8 @@ export interface DeliveryEngineOptions {
    * before each batch. Unset in a single process, where every change reaches the engine.
    */
   reloadEveryMs?: number;
+  /** Receives enqueues, batches and recorded outcomes, for metrics and alerts. */
+  observer?: DeliveryObserver;
   now?: () => number;
 }
 
@@ -96,6 +99,7 @@ export class DeliveryEngine implements ConnectorLifecycle {
 
   async enqueue(requests: ActivationRequest[]): Promise<void> {
     await this.options.queue.enqueue(requests, this.#now());
+    this.options.observer?.enqueued(requests);
     this.wake();
   }
 
@@ -120,6 +124,9 @@ export class DeliveryEngine implements ConnectorLifecycle {
     if (discarded > 0) {
       const counts = new DeliveryCounts().add(metricNames.skipped('deactivated'), discarded);
       await this.options.statistics.increment(trx, connectorId, new Date(this.#now()), counts);
+      // The observer counts these before the caller's transaction commits, so a rollback would
+      // leave the metrics ahead of the statistics.
+      this.options.observer?.outcomesRecorded(connectorId, counts, [], this.#now());
     }
 
     return discarded;
@@ -289,5 +296,6 @@ export class DeliveryEngine implements ConnectorLifecycle {
       );
     });
     await this.options.queue.settled?.(batch);
+    this.options.observer?.outcomesRecorded(batch.connectorId, counts, [], this.#now());
   }
 }

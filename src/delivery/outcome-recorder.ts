@@ -15,6 +15,7 @@ import { redactSample, redactText } from '../statistics/redact.js';
 import type { StatisticsRepository } from '../statistics/statistics-repository.js';
 import type { Database } from '../store/schema.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
+import { type FailureGroup, FailureGroups } from './failure-groups.js';
 import type { ActivationQueue, ClaimedBatch, Settlement } from './queue/activation-queue.js';
 import type { PartnerExchange } from './recording-http-client.js';
 import { FIRST_CONFIRMATION_CHECK_MS, type PendingConfirmations } from './pending-confirmations.js';
@@ -29,6 +30,8 @@ export interface RecordedBatch {
   /** Every sent profile failed with a retryable request-level error (timeout, 5xx, reset). */
   requestFailed: boolean;
   counts: DeliveryCounts;
+  /** The failed activations, grouped by cause and by whether they are retried. */
+  failures: FailureGroup[];
 }
 
 export interface OutcomeRecorderOptions {
@@ -90,6 +93,7 @@ export class OutcomeRecorder {
     const accepted: { profileId: string; identifiers: Record<string, string[] | undefined> }[] = [];
     const removed: string[] = [];
     const errors: ErrorOutcome[] = [];
+    const failures = new FailureGroups();
 
     for (const activation of batch.activations) {
       if (alreadyHeld.has(activation.key)) {
@@ -111,7 +115,9 @@ export class OutcomeRecorder {
       if (outcome.status === 'error') {
         errors.push(outcome);
         counts.add(errorMetric(outcome));
-        settlements.push(this.#settleError(activation, outcome, input.limits, now, counts));
+        const settlement = this.#settleError(activation, outcome, input.limits, now, counts);
+        settlements.push(settlement);
+        failures.add(outcome, settlement, activation.attempts + 1);
         continue;
       }
       settlements.push({ key: activation.key, action: 'done' });
@@ -180,6 +186,7 @@ export class OutcomeRecorder {
             error.retryable && (error.category === 'timeout' || error.category === 'other'),
         ),
       counts,
+      failures: failures.list(),
     };
   }
 
