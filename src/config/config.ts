@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../errors/app-error.js';
+import { destinationUrlRejection } from '../net/destination-guard.js';
 
 /** Service configuration, read once from the environment at start. */
 export interface Config {
@@ -22,6 +23,21 @@ export interface Config {
   natsUrl?: string;
   /** JetStream stream of the activation queue (`ACTIVATOR_NATS_STREAM`). */
   natsStream: string;
+  alerts: AlertConfig;
+}
+
+/** Thresholds of the per-connector alerts and where notifications go (`ALERT_*`). */
+export interface AlertConfig {
+  /** URL and signing secret of the notifications. Without it, only the API lists alerts. */
+  webhook?: { url: string; secret: string };
+  /** Share of failed attempts, from 0 to 1, that opens an error-rate alert. */
+  errorRate: number;
+  /** Length of the window in which the error rate is measured, in seconds. */
+  errorWindowSeconds: number;
+  /** Minimum attempts within the window before the error rate opens or closes an alert. */
+  errorMinAttempts: number;
+  /** Work pending with nothing delivered for this many seconds opens a stopped-sending alert. */
+  stoppedAfterSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -44,7 +60,84 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     natsUrl: parseNatsUrl(nonEmpty(env.NATS_URL)),
     natsStream: parseStreamName(nonEmpty(env.ACTIVATOR_NATS_STREAM)),
+    alerts: parseAlertConfig(env),
   };
+}
+
+function parseAlertConfig(env: Env): AlertConfig {
+  return {
+    webhook: parseAlertWebhook(env),
+    errorRate: parseErrorRate(nonEmpty(env.ALERT_ERROR_RATE)),
+    errorWindowSeconds: parsePositiveInteger(
+      'ALERT_ERROR_WINDOW_SECONDS',
+      env.ALERT_ERROR_WINDOW_SECONDS,
+      300,
+    ),
+    errorMinAttempts: parsePositiveInteger(
+      'ALERT_ERROR_MIN_ATTEMPTS',
+      env.ALERT_ERROR_MIN_ATTEMPTS,
+      20,
+    ),
+    stoppedAfterSeconds: parsePositiveInteger(
+      'ALERT_STOPPED_AFTER_SECONDS',
+      env.ALERT_STOPPED_AFTER_SECONDS,
+      900,
+    ),
+  };
+}
+
+/**
+ * Parses `ALERT_WEBHOOK_URL` and its secret. The URL passes the same address guard as a
+ * connector's `baseUrl`.
+ */
+function parseAlertWebhook(env: Env): AlertConfig['webhook'] {
+  const url = nonEmpty(env.ALERT_WEBHOOK_URL);
+  const secret = nonEmpty(env.ALERT_WEBHOOK_SECRET);
+  if (url === undefined) {
+    if (secret === undefined) return undefined;
+    throw new ConfigError(
+      'ALERT_WEBHOOK_SECRET',
+      'is set but ALERT_WEBHOOK_URL is not; set the URL that receives alert notifications, or unset the secret.',
+    );
+  }
+  const allowPrivate = parseBoolean(
+    'ACTIVATOR_ALLOW_PRIVATE_DESTINATIONS',
+    env.ACTIVATOR_ALLOW_PRIVATE_DESTINATIONS,
+  );
+  const rejection = destinationUrlRejection(url, allowPrivate);
+  if (rejection) throw new ConfigError('ALERT_WEBHOOK_URL', `the URL ${rejection}.`);
+  if (secret === undefined || secret.length < 16) {
+    throw new ConfigError(
+      'ALERT_WEBHOOK_SECRET',
+      `${secret === undefined ? 'is missing' : 'is shorter than 16 characters'}; notifications to ALERT_WEBHOOK_URL are signed with it. Use a long random value, for example \`openssl rand -hex 32\`.`,
+    );
+  }
+
+  return { url, secret };
+}
+
+function parseErrorRate(value: string | undefined): number {
+  if (value === undefined) return 0.5;
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 1) {
+    throw new ConfigError(
+      'ALERT_ERROR_RATE',
+      `expected the share of failed attempts that opens an alert, above 0 and at most 1 (such as 0.25), got '${value}'.`,
+    );
+  }
+
+  return rate;
+}
+
+function parsePositiveInteger(variable: string, value: string | undefined, fallback: number) {
+  const text = nonEmpty(value);
+  if (text === undefined) return fallback;
+  const number = Number(text);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new ConfigError(variable, `expected a whole number of at least 1, got '${text}'.`);
+  }
+
+  return number;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
