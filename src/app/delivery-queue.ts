@@ -20,6 +20,11 @@ export interface DeliveryTopology {
   /** Set when several processes may share the store. */
   shared?: { leases: StoreLeases; workerId: string; ownership: LeasedOwnership };
   ownership: LeasedOwnership | SoleOwnership;
+  /**
+   * Throws when the queue cannot be reached. A queue in the store has nothing to check beyond
+   * the store itself.
+   */
+  checkQueue(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,7 @@ export async function openDeliveryTopology(
       queue: new SqlActivationQueue(store.db, store.dialect),
       shared,
       ownership,
+      checkQueue: async () => {},
       close: async () => {},
     };
   }
@@ -72,6 +78,11 @@ export async function openDeliveryTopology(
     queue,
     shared,
     ownership,
+    async checkQueue() {
+      if (connection.isClosed()) throw new Error('the NATS connection is closed');
+      // An open connection may still be reconnecting, so a round trip confirms the server.
+      await connection.flush();
+    },
     async close() {
       await queue.close();
       await connection.drain();

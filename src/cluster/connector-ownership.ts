@@ -18,6 +18,8 @@ export interface ConnectorOwnership {
   release(connectorId: string): Promise<void>;
   /** Gives every lease up (the process is stopping). */
   releaseAll(): Promise<void>;
+  /** True while this process delivers the connector, as of the last lease renewal. */
+  delivers(connectorId: string): boolean;
 }
 
 /** One process delivers everything: the embedded deployment. */
@@ -37,6 +39,10 @@ export class SoleOwnership implements ConnectorOwnership {
   async release(): Promise<void> {}
 
   async releaseAll(): Promise<void> {}
+
+  delivers(): boolean {
+    return true;
+  }
 }
 
 const WORKER_PREFIX = 'worker:';
@@ -105,6 +111,10 @@ export class LeasedOwnership implements ConnectorOwnership {
   async releaseAll(): Promise<void> {
     this.#held.clear();
     await this.leases.releaseAll(this.workerId);
+  }
+
+  delivers(connectorId: string): boolean {
+    return this.#held.has(connectorId);
   }
 
   #share(connectorsWithWork: number): number {
