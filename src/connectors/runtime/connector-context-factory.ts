@@ -12,6 +12,8 @@ export interface ConnectorContextFactoryOptions {
   allowPrivateDestinations: boolean;
   /** True when partner calls go through an egress proxy, which the address guard exempts. */
   viaProxy: boolean;
+  /** Wraps every partner client before the caller's own wrapper, such as to time requests. */
+  instrument?: (type: AnyConnectorType, http: PartnerHttpClient) => PartnerHttpClient;
 }
 
 /** A connector ready to call its partner: parsed settings, credentials, limits and HTTP. */
@@ -37,15 +39,19 @@ export class ConnectorContextFactory {
     const settings = JSON.parse(row.settings) as Record<string, unknown> & CommonSettings;
     const credentials = this.options.secretBox.open<Record<string, unknown>>(row.credentials);
     const limits = resolveLimits(settings, type.defaults);
+    const instrument = this.options.instrument ?? ((_type, http) => http);
     const clientFor = (baseUrl: string) =>
       wrapHttp(
-        createPartnerHttpClient({
-          baseUrl,
-          timeoutMs: limits.timeoutMs,
-          dispatcher: this.options.dispatcher,
-          allowPrivateDestinations: this.options.allowPrivateDestinations,
-          viaProxy: this.options.viaProxy,
-        }),
+        instrument(
+          type,
+          createPartnerHttpClient({
+            baseUrl,
+            timeoutMs: limits.timeoutMs,
+            dispatcher: this.options.dispatcher,
+            allowPrivateDestinations: this.options.allowPrivateDestinations,
+            viaProxy: this.options.viaProxy,
+          }),
+        ),
       );
     const baseUrl =
       settings.baseUrl ?? type.baseUrlFor?.(settings, credentials) ?? type.defaultBaseUrl;
