@@ -291,13 +291,31 @@ export class JetStreamActivationQueue implements ActivationQueue {
     this.#afterCommit.set(batch.batchId, after);
   }
 
+  /**
+   * Acknowledges or republishes the messages of a committed settlement. A NATS failure here is
+   * logged, not thrown, because the outcome is already recorded and must not be recorded again.
+   * An unacknowledged message comes back after the acknowledgement wait. The receipt of a done
+   * or held one keeps it from being sent twice, and a retry comes back with its old attempt count.
+   */
   async settled(batch: ClaimedBatch): Promise<void> {
     const after = this.#afterCommit.get(batch.batchId) ?? [];
     this.#afterCommit.delete(batch.batchId);
     this.#retired.delete(batch.batchId);
-    for (const step of after) await step();
+    const failures: unknown[] = [];
+    for (const step of after) await step().catch((error: unknown) => failures.push(error));
     // The acknowledgements are on the wire once the server answered a ping.
-    await this.options.connection.flush();
+    await this.options.connection.flush().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) {
+      this.options.logger.warn(
+        {
+          err: failures[0],
+          failures: failures.length,
+          connectorId: batch.connectorId,
+          batchId: batch.batchId,
+        },
+        'acknowledging a recorded batch failed; NATS delivers its messages again later',
+      );
+    }
     const adopted = this.#adopted.get(batch.connectorId);
     if (!adopted) return;
     // Held subjects stay in flight; their activations are read back from the store.
