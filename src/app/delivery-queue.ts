@@ -6,7 +6,10 @@ import { StoreLeases } from '../cluster/store-leases.js';
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../errors/app-error.js';
 import type { ActivationQueue } from '../delivery/queue/activation-queue.js';
-import { DEFAULT_STREAM_NAMES } from '../delivery/queue/jetstream/activation-stream.js';
+import {
+  DEFAULT_STREAM_NAMES,
+  type StreamNames,
+} from '../delivery/queue/jetstream/activation-stream.js';
 import { JetStreamActivationQueue } from '../delivery/queue/jetstream/jetstream-activation-queue.js';
 import { SqlActivationQueue } from '../delivery/queue/sql-activation-queue.js';
 import type { Logger } from '../log/logger.js';
@@ -50,13 +53,14 @@ export async function openDeliveryTopology(
       close: async () => {},
     };
   }
+  const servers = redactNatsUrl(config.natsUrl);
   const connection = await connect({
     servers: config.natsUrl.split(',').map((server) => server.trim()),
     name: `activator ${shared?.workerId ?? hostname()}`,
   }).catch((error: unknown) => {
     throw new ConfigError(
       'NATS_URL',
-      `could not connect to ${config.natsUrl} (${error instanceof Error ? error.message : String(error)}); start NATS with JetStream (nats-server -js) or unset NATS_URL.`,
+      `could not connect to ${servers} (${errorMessage(error)}); start NATS with JetStream (nats-server -js) or unset NATS_URL.`,
     );
   });
   const names =
@@ -71,8 +75,11 @@ export async function openDeliveryTopology(
     db: store.db,
     logger: logger.child({ component: 'jetstream-queue' }),
     names,
+  }).catch(async (error: unknown) => {
+    await connection.close();
+    throw streamError(error, servers, names);
   });
-  logger.info({ stream: names.stream, servers: config.natsUrl }, 'activation queue on JetStream');
+  logger.info({ stream: names.stream, servers }, 'activation queue on JetStream');
 
   return {
     queue,
@@ -95,4 +102,41 @@ function sharedParts(store: Store, leaseMs: number) {
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
   return { leases, workerId, ownership: new LeasedOwnership(leases, workerId, leaseMs) };
+}
+
+/** Replaces the password or token in each server of a `NATS_URL` with `***`, for logs and errors. */
+export function redactNatsUrl(natsUrl: string): string {
+  return natsUrl
+    .split(',')
+    .map((server) => server.trim().replace(/^([a-z]+:\/\/)(?:([^:@/]*):)?[^@/]*@/i, redactUserInfo))
+    .join(',');
+}
+
+function redactUserInfo(_match: string, scheme: string, user: string | undefined): string {
+  return user === undefined ? `${scheme}***@` : `${scheme}${user}:***@`;
+}
+
+/**
+ * Names the variable to change when the stream cannot be set up: `ACTIVATOR_NATS_STREAM` when
+ * its subjects collide with another stream's, `NATS_URL` otherwise (JetStream off, for one).
+ */
+function streamError(error: unknown, servers: string, names: StreamNames): ConfigError {
+  const message = errorMessage(error);
+  if (/subjects overlap/i.test(message)) {
+    return new ConfigError(
+      'ACTIVATOR_NATS_STREAM',
+      `stream ${names.stream} needs the subjects ${names.subjectPrefix}.>, which another stream ` +
+        `on ${servers} uses (${message}); choose another stream name.`,
+    );
+  }
+
+  return new ConfigError(
+    'NATS_URL',
+    `could not set up the JetStream stream ${names.stream} on ${servers} (${message}); ` +
+      'start NATS with JetStream enabled (nats-server -js).',
+  );
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
