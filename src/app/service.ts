@@ -68,7 +68,7 @@ export async function createService(
 ): Promise<Omit<RunningService, 'url'>> {
   const store = await openStore(config, logger);
   logger.info({ store: store.location }, 'store opened');
-  const secretKey = loadSecretKey(config.secretKey, config.dataDir);
+  const secretKey = loadSecretKey(config.secretKey, config.dataDir, config.previousSecretKeys);
   if (secretKey.created) logger.info({ path: secretKey.filePath }, 'secret key file created');
   const apiToken = loadApiToken(config.apiToken, config.dataDir);
   if (apiToken.source === 'file') {
@@ -78,7 +78,7 @@ export async function createService(
   const tokens = new TokenStore(store.db);
   if (roles.api) await tokens.ensureBootstrap(apiToken.token);
   const catalog = new ConnectorCatalog();
-  const secretBox = new SecretBox(secretKey.key);
+  const secretBox = new SecretBox(secretKey.key, secretKey.previous);
   const contexts = new ConnectorContextFactory({
     secretBox,
     dispatcher: createOutboundDispatcher({

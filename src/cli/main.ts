@@ -9,6 +9,7 @@ import { registerImportCommand } from './import/import-command.js';
 import { readImportDefaults } from './import/import-defaults.js';
 import { registerMigrateStoreCommand } from './migrate-store/migrate-store-command.js';
 import { registerTokensCommand } from './tokens/tokens-command.js';
+import { registerRotateKeyCommand } from './rotate-key/rotate-key-command.js';
 
 function parsePortOption(value: string): number {
   const port = Number(value);
@@ -92,6 +93,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerMigrateStoreCommand(program, () => loadConfig());
   registerTokensCommand(program);
+  registerRotateKeyCommand(program);
 
   return program;
 }

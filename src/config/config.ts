@@ -12,6 +12,8 @@ export interface Config {
   apiToken?: string;
   /** 32-byte key from `ACTIVATOR_SECRET_KEY`; when absent a key file is used. */
   secretKey?: Buffer;
+  /** Keys before it (`ACTIVATOR_PREVIOUS_SECRET_KEYS`), which still decrypt during a rotation. */
+  previousSecretKeys: Buffer[];
   /** Allows loopback and private `baseUrl`s (tests, the simulator). */
   allowPrivateDestinations: boolean;
   /** Egress proxies for partner calls (`HTTP_PROXY`, `HTTPS_PROXY`) and their exceptions. */
@@ -49,6 +51,10 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? './data'),
     apiToken: parseApiToken(env.ACTIVATOR_API_TOKEN),
     secretKey: parseSecretKey(env.ACTIVATOR_SECRET_KEY),
+    previousSecretKeys: (nonEmpty(env.ACTIVATOR_PREVIOUS_SECRET_KEYS) ?? '')
+      .split(',')
+      .filter((text) => text.trim() !== '')
+      .map((text) => parseSecretKey(text.trim(), 'ACTIVATOR_PREVIOUS_SECRET_KEYS')!),
     allowPrivateDestinations: parseBoolean(
       'ACTIVATOR_ALLOW_PRIVATE_DESTINATIONS',
       env.ACTIVATOR_ALLOW_PRIVATE_DESTINATIONS,
@@ -210,14 +216,17 @@ function parseApiToken(value: string | undefined): string | undefined {
   return token;
 }
 
-function parseSecretKey(value: string | undefined): Buffer | undefined {
+function parseSecretKey(
+  value: string | undefined,
+  variable = 'ACTIVATOR_SECRET_KEY',
+): Buffer | undefined {
   const text = nonEmpty(value);
   if (text === undefined) return undefined;
   const key = Buffer.from(text, 'base64');
   const isCanonicalBase64 = key.toString('base64') === text;
   if (!isCanonicalBase64 || key.length !== 32) {
     throw new ConfigError(
-      'ACTIVATOR_SECRET_KEY',
+      variable,
       'expected the base64 encoding of 32 random bytes (create one with `openssl rand -base64 32`). ' +
         'The value was not changed or logged; unset the variable to use a key file in DATA_DIR instead.',
     );

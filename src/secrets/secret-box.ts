@@ -8,15 +8,32 @@ const FORMAT_VERSION = 'v1';
 /**
  * Encrypts and decrypts small JSON values (connector credentials) with AES-256-GCM. The sealed
  * form is `v1.<iv>.<tag>.<ciphertext>`, each part base64, so a stored value says its format.
+ * Values are sealed with the current key; previous keys (during a key rotation) still open
+ * the values sealed with them, since the authentication tag tells which key fits.
  */
 export class SecretBox {
   readonly #key: Buffer;
+  readonly #previous: Buffer[];
 
-  constructor(key: Buffer) {
-    if (key.length !== 32) {
-      throw new Error(`SecretBox needs a 32-byte key, got ${key.length} bytes.`);
+  constructor(key: Buffer, previous: Buffer[] = []) {
+    for (const candidate of [key, ...previous]) {
+      if (candidate.length !== 32) {
+        throw new Error(`SecretBox needs 32-byte keys, got ${candidate.length} bytes.`);
+      }
     }
     this.#key = key;
+    this.#previous = previous;
+  }
+
+  /** Tells whether a sealed value was sealed with the current key. */
+  isCurrent(sealed: string): boolean {
+    try {
+      this.#openWith(this.#key, sealed);
+
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   seal(value: unknown): string {
@@ -31,27 +48,40 @@ export class SecretBox {
       .join('.');
   }
 
-  /** Decrypts a sealed value; throws when the key is wrong or the value was altered. */
+  /** Decrypts a sealed value; throws when no key fits or the value was altered. */
   open<T>(sealed: string): T {
+    for (const key of [this.#key, ...this.#previous]) {
+      try {
+        return this.#openWith(key, sealed) as T;
+      } catch (error) {
+        if (error instanceof UnknownFormatError) throw error;
+      }
+    }
+    throw new Error(
+      'A stored secret failed to decrypt: the secret key differs from the one it was sealed with.',
+    );
+  }
+
+  #openWith(key: Buffer, sealed: string): unknown {
     const [version, iv, tag, ciphertext] = sealed.split('.');
     if (version !== FORMAT_VERSION || !iv || !tag || ciphertext === undefined) {
-      throw new Error('The stored secret has an unknown format; it cannot be decrypted.');
+      throw new UnknownFormatError();
     }
-    const decipher = createDecipheriv(ALGORITHM, this.#key, Buffer.from(iv, 'base64'), {
+    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64'), {
       authTagLength: TAG_BYTES,
     });
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    try {
-      const plaintext = Buffer.concat([
-        decipher.update(Buffer.from(ciphertext, 'base64')),
-        decipher.final(),
-      ]);
+    const plaintext = Buffer.concat([
+      decipher.update(Buffer.from(ciphertext, 'base64')),
+      decipher.final(),
+    ]);
 
-      return JSON.parse(plaintext.toString('utf8')) as T;
-    } catch {
-      throw new Error(
-        'A stored secret failed to decrypt: the secret key differs from the one it was sealed with.',
-      );
-    }
+    return JSON.parse(plaintext.toString('utf8'));
+  }
+}
+
+class UnknownFormatError extends Error {
+  constructor() {
+    super('The stored secret has an unknown format; it cannot be decrypted.');
   }
 }

@@ -38,7 +38,8 @@ export function findCredentialKey(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing', filePath };
     throw error;
   }
-  const key = Buffer.from(text, 'base64');
+  // The first line is the current key; later lines are previous keys kept during a rotation.
+  const key = Buffer.from(text.split(/\s+/)[0] ?? '', 'base64');
   if (key.length !== 32) return { kind: 'invalid-file', filePath };
 
   return { kind: 'file', filePath, key };
