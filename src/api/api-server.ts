@@ -14,6 +14,7 @@ import { createAuthHook, type VerifyToken } from './auth-hook.js';
 import { securityHeaders } from './security-headers.js';
 import { DEFAULT_CONSOLE_DIR, registerConsole } from './console-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import type { AuthenticateHook } from './routes/observability-routes.js';
 import { handleApiError } from './error-handler.js';
 import type { AudienceService } from '../audiences/audience-service.js';
 import type { JourneyRunner } from '../journeys/journey-runner.js';
@@ -48,6 +49,11 @@ export interface ApiServerOptions {
   syncTokens: SyncTokens;
   /** Folder of the built console; defaults to `dist/console`. */
   consoleDir?: string;
+  /**
+   * Registers routes that other modules own (`/metrics`, `/ready`, `/api/v1/alerts`).
+   * `authenticate` is the token and session check of `/api/v1`.
+   */
+  extraRoutes?: (app: ApiServer, authenticate: AuthenticateHook) => Promise<void>;
 }
 
 export type ApiServer = FastifyInstance<
@@ -112,6 +118,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
     },
     { prefix: '/api/v1' },
   );
+
+  await options.extraRoutes?.(app, createAuthHook(options.verifyToken, options.sessions));
 
   return app;
 }

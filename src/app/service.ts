@@ -27,6 +27,8 @@ import { ConnectorRepository } from '../store/connector-repository.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { wireAudiences } from './audience-wiring.js';
+import { wireObservability } from './observability-wiring.js';
+import { ActivatorMetrics } from '../observability/metrics.js';
 import { DEFAULT_LEASE_MS, type DeliveryTopology, openDeliveryTopology } from './delivery-queue.js';
 import { createAjv } from '../validation/schema-validator.js';
 
@@ -40,6 +42,8 @@ export interface DeliveryTuning {
   journeyTickMs?: number;
   /** How long a process keeps a connector or the timers without renewing, in ms. */
   leaseMs?: number;
+  /** How often the alert conditions are checked, in ms. */
+  alertCheckMs?: number;
 }
 
 /** What a process runs: the API, the deliveries (workers), or both (the default). */
@@ -79,7 +83,9 @@ export async function createService(
   if (roles.api) await tokens.ensureBootstrap(apiToken.token);
   const catalog = new ConnectorCatalog();
   const secretBox = new SecretBox(secretKey.key, secretKey.previous);
+  const metrics = new ActivatorMetrics(logger);
   const contexts = new ConnectorContextFactory({
+    instrument: metrics.instrumentPartnerClient,
     secretBox,
     dispatcher: createOutboundDispatcher({
       allowPrivateDestinations: config.allowPrivateDestinations,
@@ -95,6 +101,16 @@ export async function createService(
   const statistics = new StatisticsRepository(store.db);
   const samples = new ErrorSampleRepository(store.db);
   const topology = await openDeliveryTopology(config, store, logger, tuning.leaseMs);
+  const observability = wireObservability({
+    config,
+    logger,
+    metrics,
+    store,
+    topology,
+    connectors: connectorRows,
+    workers: roles.workers,
+    alertCheckMs: tuning.alertCheckMs,
+  });
   const queue = topology.queue;
   const ledger = new DeliveryLedger(store.db);
   const confirmations = new PendingConfirmations(store.db);
@@ -122,6 +138,7 @@ export async function createService(
     circuitBreaker: tuning.circuitBreaker,
     ownership: topology.ownership,
     reloadEveryMs: topology.shared ? RELOAD_EVERY_MS : undefined,
+    observer: observability.observer,
   });
   const validators = new TypeValidators(catalog, createAjv());
   const audienceParts = wireAudiences({
@@ -168,6 +185,7 @@ export async function createService(
     runner: audienceParts.runner,
     sessions: new SessionStore(store.db),
     syncTokens: new SyncTokens(secretKey.key),
+    extraRoutes: observability.routes,
   });
   if (roles.workers) await engine.start();
   const stopPruning = startStatisticsPruning({ statistics, logger });
@@ -180,6 +198,7 @@ export async function createService(
       await stopPruning();
       await audienceParts.stop();
       await engine.stop();
+      await observability.close();
       await topology.close();
       await app.close();
       await store.close();
