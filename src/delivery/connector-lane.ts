@@ -261,6 +261,14 @@ export class ConnectorLane {
         now: this.options.now(),
       });
       if (!batch) return;
+      // Another process may have activated the connector since the last reload and queued the
+      // resync, so the batch is put back instead of skipped once the connector is active.
+      if (this.options.recheckBeforeSend) await this.reload();
+      if (!this.#stopped && this.#row.status === 'active') {
+        await this.options.recorder.release(batch);
+
+        return;
+      }
       await this.options.recordDeactivated(batch);
     }
   }
