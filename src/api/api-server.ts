@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { AuditRepository } from '../store/audit-repository.js';
 import { createAjv, describeValidationErrors } from '../validation/schema-validator.js';
 import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import type { SessionStore } from '../auth/session-store.js';
 import { createAuthHook, type VerifyToken } from './auth-hook.js';
 import { securityHeaders } from './security-headers.js';
@@ -16,6 +17,7 @@ import { DEFAULT_CONSOLE_DIR, registerConsole } from './console-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import type { AuthenticateHook } from './routes/observability-routes.js';
 import { handleApiError } from './error-handler.js';
+import { AppError } from '../errors/app-error.js';
 import type { AudienceService } from '../audiences/audience-service.js';
 import type { JourneyRunner } from '../journeys/journey-runner.js';
 import type { JourneyService } from '../journeys/journey-service.js';
@@ -29,6 +31,9 @@ import { connectorRoutes } from './routes/connector-routes.js';
 import type { SyncTokens } from '../id-sync/sync-token.js';
 import { idSyncRoutes, syncTokenRoutes } from '../id-sync/id-sync-routes.js';
 import { type StatisticsRouteDependencies, statisticsRoutes } from './routes/statistics-routes.js';
+
+/** Requests per minute a token may make by default, per process. */
+export const DEFAULT_REQUESTS_PER_MINUTE = 3_000;
 
 /** Largest JSON body the configuration API accepts, in bytes. */
 export const API_BODY_LIMIT_BYTES = 1_048_576;
@@ -47,6 +52,8 @@ export interface ApiServerOptions {
   sessions: SessionStore;
   /** Issues and verifies the tokens of `/sync/:partnerType` URLs. */
   syncTokens: SyncTokens;
+  /** Requests a token may make to `/api/v1` per minute, per process. */
+  requestsPerMinute?: number;
   /** Folder of the built console; defaults to `dist/console`. */
   consoleDir?: string;
   /**
@@ -102,6 +109,18 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
       api.decorateRequest('actor', '');
       api.decorateRequest('role', 'viewer');
       api.addHook('onRequest', createAuthHook(options.verifyToken, options.sessions));
+      await api.register(rateLimit, {
+        hook: 'preHandler',
+        max: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+        timeWindow: 60_000,
+        keyGenerator: (request) => request.actor,
+        errorResponseBuilder: (_request, context) =>
+          new AppError(
+            'RATE_LIMITED',
+            429,
+            `Too many requests for this token: at most ${context.max} a minute. Retry after ${context.after}.`,
+          ),
+      });
       api.get('/session', { schema: { tags: ['session'] } }, async (request) => ({
         signedIn: true,
         actor: request.actor,

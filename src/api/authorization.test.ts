@@ -187,6 +187,39 @@ describe('console sessions', () => {
   });
 });
 
+describe('rate limit per token', () => {
+  it('answers 429 past the limit, for that token only', async () => {
+    await service.dispose();
+    service = await startTestService({ ACTIVATOR_API_RATE_LIMIT: '3' });
+    tokens = new TokenStore(service.store.db);
+    const other = await tokens.create('other', 'viewer');
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const response = await service.app.inject({
+        method: 'GET',
+        url: '/api/v1/catalog',
+        headers: service.auth,
+      });
+      statuses.push(response.statusCode);
+    }
+    const limited = await service.app.inject({
+      method: 'GET',
+      url: '/api/v1/catalog',
+      headers: service.auth,
+    });
+    const otherToken = await service.app.inject({
+      method: 'GET',
+      url: '/api/v1/catalog',
+      headers: withToken(other),
+    });
+
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(limited.json().code).toBe('RATE_LIMITED');
+    expect(limited.json().message).toContain('at most 3 a minute');
+    expect(otherToken.statusCode).toBe(200);
+  });
+});
+
 describe('security headers', () => {
   it('sends a Content-Security-Policy without inline script', async () => {
     const response = await service.app.inject({ method: 'GET', url: '/health' });

@@ -170,6 +170,7 @@ export async function createService(
   const app = await buildApiServer({
     logger,
     verifyToken: (token) => tokens.verify(token),
+    requestsPerMinute: config.requestsPerMinute,
     catalog,
     connectors,
     audit,

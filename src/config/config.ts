@@ -23,6 +23,8 @@ export interface Config {
   logLevel: string;
   databaseUrl?: string;
   natsUrl?: string;
+  /** Requests per minute each API token may make, per process (`ACTIVATOR_API_RATE_LIMIT`). */
+  requestsPerMinute?: number;
   /** JetStream stream of the activation queue (`ACTIVATOR_NATS_STREAM`). */
   natsStream: string;
   alerts: AlertConfig;
@@ -66,6 +68,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     natsUrl: parseNatsUrl(nonEmpty(env.NATS_URL)),
     natsStream: parseStreamName(nonEmpty(env.ACTIVATOR_NATS_STREAM)),
+    requestsPerMinute: parseRateLimit(nonEmpty(env.ACTIVATOR_API_RATE_LIMIT)),
     alerts: parseAlertConfig(env),
   };
 }
@@ -164,6 +167,16 @@ function parseNatsUrl(value: string | undefined): string | undefined {
   }
 
   return value;
+}
+
+function parseRateLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const limit = Number(value);
+  if (Number.isInteger(limit) && limit >= 1) return limit;
+  throw new ConfigError(
+    'ACTIVATOR_API_RATE_LIMIT',
+    `expected a whole number of requests per minute, 1 or more, got '${value}'.`,
+  );
 }
 
 function parseStreamName(value: string | undefined): string {

@@ -130,4 +130,31 @@ describe('partner HTTP client', () => {
     });
     silent.close();
   });
+
+  it('returns a redirect instead of following it to another host', async () => {
+    let reachedOther = 0;
+    const other = http.createServer((_request, response) => {
+      reachedOther += 1;
+      response.end('{}');
+    });
+    const otherPort = await listen(other);
+    const redirecting = http.createServer((_request, response) => {
+      response.writeHead(302, { location: `http://localhost:${otherPort}/stolen` });
+      response.end();
+    });
+    const port = await listen(redirecting);
+    const client = createPartnerHttpClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 2_000,
+      dispatcher: createOutboundDispatcher({ allowPrivateDestinations: true }),
+      allowPrivateDestinations: true,
+    });
+
+    const response = await client.send({ method: 'POST', path: '/upload', body: '{}' });
+
+    expect(response.status).toBe(302);
+    expect(reachedOther).toBe(0);
+    redirecting.close();
+    other.close();
+  });
 });
