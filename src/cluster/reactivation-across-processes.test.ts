@@ -10,7 +10,7 @@ import {
   waitFor,
 } from '../test-support/simulator-client.js';
 
-// Profiles join an audience while its connector is deactivated; activating the connector through
+// Profiles join an audience while its connector is deactivated. Activating the connector through
 // the API process queues them again (the resync), and the worker must send them.
 const PROFILES = 500;
 
