@@ -9,6 +9,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { startTestSimulator } from '../../../src/test-support/simulator-client.js';
+import type { DeliveryTuning } from '../../../src/app/service.js';
 import { startTestService, TEST_TOKEN } from '../../../src/test-support/test-service.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -39,12 +40,14 @@ export const PHONE_VIEWPORT = { width: 390, height: 844 };
  * Starts a real service on 127.0.0.1 (serving the built console from dist/console), the partner
  * simulator, and a Chromium page. `npm test` builds the console before Vitest runs.
  */
-export async function startConsoleHarness() {
+export async function startConsoleHarness(
+  options: { env?: Record<string, string>; tuning?: DeliveryTuning } = {},
+) {
   if (!existsSync(CONSOLE_INDEX)) {
     throw new Error(`${CONSOLE_INDEX} is missing; run \`npm run build\` first (npm test does).`);
   }
   const simulator = await startTestSimulator();
-  const service = await startTestService();
+  const service = await startTestService(options.env, options.tuning);
   const baseUrl = await service.app.listen({ port: 0, host: '127.0.0.1' });
   let browser: Browser | undefined;
   try {

@@ -4,6 +4,7 @@ import type {
   CatalogEntry,
   ConnectionInput,
   Connector,
+  ConnectorAlert,
   ConnectorUsage,
   CreateAudienceInput,
   CredentialTestResult,
@@ -138,6 +139,13 @@ export const api = {
     request<DailyStatistics>('GET', `/connectors/${encode(id)}/stats?days=${days}`),
   errorSamples: async (id: string) =>
     (await request<{ items: ErrorSample[] }>('GET', `/connectors/${encode(id)}/errors`)).items,
+  alerts: async (connectorId: string) =>
+    (
+      await request<{ items: ConnectorAlert[] }>(
+        'GET',
+        `/alerts?connectorId=${encode(connectorId)}`,
+      )
+    ).items,
 
   audiences: async () => (await request<{ items: Audience[] }>('GET', '/audiences')).items,
   audience: (id: string) => request<Audience>('GET', `/audiences/${encode(id)}`),

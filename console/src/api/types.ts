@@ -59,6 +59,21 @@ export interface Connector {
 
 export type ErrorCategory = 'invalid_credentials' | 'timeout' | 'partner_error' | 'other';
 
+export type AlertKind = 'credentials_invalid' | 'error_rate' | 'stopped_sending';
+
+/** An open alert of a connector, as `GET /api/v1/alerts` lists it. */
+export interface ConnectorAlert {
+  id: string;
+  connectorId: string;
+  connectorName: string;
+  connectorType: string;
+  kind: AlertKind;
+  /** When the alert opened, ISO 8601. */
+  since: string;
+  /** The measurements that opened the alert. Its keys depend on `kind`. */
+  details: Record<string, string | number | null>;
+}
+
 export interface CredentialTestResult {
   ok: boolean;
   category?: ErrorCategory;

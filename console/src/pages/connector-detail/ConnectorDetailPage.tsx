@@ -10,6 +10,7 @@ import { TestConnectionButton } from '../../components/connector/TestConnectionB
 import { UsageLinks } from '../../components/connector/UsageLinks';
 import { isInUse } from '../../components/connector/usage-counts';
 import { useApiData } from '../../hooks/useApiData';
+import { ConnectorAlerts } from './ConnectorAlerts';
 import { ConnectorSettings } from './ConnectorSettings';
 import { ConnectorSnippet } from './ConnectorSnippet';
 import { DeliveryStatistics } from './DeliveryStatistics';
@@ -69,6 +70,7 @@ export function ConnectorDetailPage() {
           </Alert>
         )}
         {connector.error && <ErrorMessage message={connector.error} onRetry={connector.reload} />}
+        <ConnectorAlerts connectorId={id} />
         <TestConnectionButton connectorId={id} onTested={connector.reload} />
         <DeliveryStatistics connectorId={id} samples={samples.data ?? []} />
         <Divider />
