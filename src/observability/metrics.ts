@@ -27,8 +27,9 @@ const STATES_REUSE_MS = 1_000;
 
 /**
  * The service's Prometheus metrics in a registry of its own, so several services in one process
- * (the tests) keep separate counts. Labels carry only connector ids, connector type ids, outcome
- * names and HTTP status classes, never a profile identifier, a connector name or a secret.
+ * (the tests) keep separate counts. The shared process metrics are added when rendering. Labels
+ * carry only connector ids, connector type ids, outcome names and HTTP status classes, never a
+ * profile identifier, a connector name or a secret.
  */
 export class ActivatorMetrics implements DeliveryObserver {
   readonly registry = new Registry();
@@ -109,7 +110,6 @@ export class ActivatorMetrics implements DeliveryObserver {
   });
 
   constructor(private readonly logger: Logger) {
-    collectDefaultMetrics({ register: this.registry });
     this.#defineCollectedGauges(this.#registers);
   }
 
@@ -120,7 +120,9 @@ export class ActivatorMetrics implements DeliveryObserver {
 
   /** Returns the metrics in the Prometheus text exposition format. */
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const merged = Registry.merge([processRegistry(), this.registry]);
+
+    return { contentType: merged.contentType, body: await merged.metrics() };
   }
 
   enqueued(requests: readonly ActivationRequest[]): void {
@@ -264,6 +266,22 @@ export class ActivatorMetrics implements DeliveryObserver {
       return undefined;
     }
   }
+}
+
+let sharedProcessRegistry: Registry | undefined;
+
+/**
+ * Returns the registry of prom-client's default metrics (CPU, memory, event loop, GC). They
+ * describe the process, so services in one process share them instead of each starting its own
+ * event loop and GC monitors.
+ */
+function processRegistry(): Registry {
+  if (!sharedProcessRegistry) {
+    sharedProcessRegistry = new Registry();
+    collectDefaultMetrics({ register: sharedProcessRegistry });
+  }
+
+  return sharedProcessRegistry;
 }
 
 /** Maps a statistics counter name to the `outcome` and `reason` labels. */
