@@ -109,13 +109,12 @@ export class SqlActivationQueue implements ActivationQueue {
         .orderBy('waiting.id')
         .limit(options.maxBatchSize)
         .$if(this.dialect === 'postgres', (query) => query.forUpdate().skipLocked());
-      await trx
+      return trx
         .updateTable('activations')
         .set({ in_flight: 1, batch_id: batchId })
         .where('id', 'in', candidates)
+        .returningAll()
         .execute();
-
-      return trx.selectFrom('activations').selectAll().where('batch_id', '=', batchId).execute();
     });
     return toClaimedBatch(batchId, rows);
   }
@@ -155,6 +154,12 @@ export class SqlActivationQueue implements ActivationQueue {
 
   async settle(batch: ClaimedBatch, settlements: Settlement[], trx: Transaction<Database>) {
     const done = settlements.filter((settlement) => settlement.action === 'done');
+    if (done.length === batch.activations.length) {
+      // The common case: the whole batch is finished, so one statement removes it.
+      await trx.deleteFrom('activations').where('batch_id', '=', batch.batchId).execute();
+
+      return;
+    }
     for (const chunk of chunks(done.map((settlement) => settlement.key))) {
       await trx
         .deleteFrom('activations')
