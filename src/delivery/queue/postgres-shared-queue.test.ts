@@ -3,7 +3,7 @@ import { createLogger } from '../../log/logger.js';
 import { openPostgresStore } from '../../store/postgres/open-postgres-store.js';
 import type { Store } from '../../store/store.js';
 import { createTestDatabase } from '../../test-support/postgres-database.js';
-import type { ActivationRequest } from './activation-queue.js';
+import type { ActivationQueue, ActivationRequest } from './activation-queue.js';
 import { SqlActivationQueue } from './sql-activation-queue.js';
 
 // `activator worker` and `serve --no-workers` start with DATABASE_URL alone, and then every
@@ -54,7 +54,7 @@ describe('PostgreSQL queue shared by two worker processes', () => {
   // of a killed worker stays claimed until some process restarts.
   it.fails('gives a dead worker batch to the next holder', async () => {
     const first = new SqlActivationQueue(store.db, 'postgres');
-    const second = new SqlActivationQueue(store.db, 'postgres');
+    const second: ActivationQueue = new SqlActivationQueue(store.db, 'postgres');
     await first.enqueue([request('p1')], now);
     expect(await first.claim(claimOptions)).toBeDefined();
 
