@@ -10,8 +10,10 @@ import type { JourneyRepository } from '../store/journey-repository.js';
 import type { ProfileRepository } from '../store/profile-repository.js';
 import type { Store } from '../store/store.js';
 import type { ImportMapping } from './ingest/import-mapping.js';
+import { normalizeImportRows } from './ingest/import-normalizer.js';
 import { readImportBatches } from './ingest/import-reader.js';
 import { normalizeProfile } from './ingest/normalize-profile.js';
+import type { PhoneNumberParser } from './ingest/phone-number-thread.js';
 import type { Profile, ProfileInput } from './profile.js';
 
 /**
@@ -50,6 +52,11 @@ export interface ProfileServiceOptions {
   engine: Pick<DeliveryEngine, 'enqueue'>;
   logger: Logger;
   now?: () => Date;
+  /**
+   * Starts the worker thread that parses the phone numbers of a large import, by default with
+   * `PhoneNumberWorker.start()`. Returning undefined parses them on the calling thread.
+   */
+  startPhoneNumberWorker?: () => PhoneNumberParser | undefined;
 }
 
 /** Stores profiles and lets audiences react to every change. */
@@ -99,16 +106,24 @@ export class ProfileService {
       if (summary.samples.length < MAX_IMPORT_SAMPLES)
         summary.samples.push({ line, field, reason });
     };
+    const rows = normalizeImportRows(readImportBatches(stream, options), {
+      startWorker: this.options.startPhoneNumberWorker,
+      onWorkerError: (error) => {
+        this.options.logger.error(
+          { err: error },
+          'the phone number worker failed; the rest of the import is normalized without it',
+        );
+      },
+    });
     let batch: Profile[] = [];
     try {
-      for await (const rows of readImportBatches(stream, options)) {
-        for (const row of rows) {
+      for await (const normalized of rows) {
+        for (const { row, result } of normalized) {
           summary.read += 1;
-          if (!row.input) {
+          if (result === undefined) {
             reject(row.line, 'row', 'invalid_row');
             continue;
           }
-          const result = normalizeProfile(row.input);
           if ('error' in result) {
             reject(row.line, 'id', result.reason);
             continue;

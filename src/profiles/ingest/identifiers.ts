@@ -1,5 +1,5 @@
 import { isSha256Hex } from '../../identifiers/sha256.js';
-import { normalizePhoneNumber } from './phone-number.js';
+import { normalizePhoneNumber, type PhoneNumberResult } from './phone-number.js';
 
 /** A normalized identifier value, or the reason code that rejects the raw value. */
 export type IdentifierResult = { value: string } | { reason: string };
@@ -7,7 +7,18 @@ export type IdentifierResult = { value: string } | { reason: string };
 export interface IdentifierContext {
   /** ISO 3166-1 alpha-2 code used for phone numbers written without a country code. */
   region?: string;
+  /**
+   * Results of `normalizePhoneNumber` computed beforehand, such as on a worker thread. Returns
+   * undefined for a number it lacks, which is then normalized here.
+   */
+  phoneNumbers?: PhoneNumberLookup;
 }
+
+/** Returns the result of `normalizePhoneNumber(value, region)` if it is known. */
+export type PhoneNumberLookup = (
+  value: string,
+  region: string | undefined,
+) => PhoneNumberResult | undefined;
 
 /** RFC 5321 limits a path to 256 octets including its angle brackets, which leaves 254. */
 const MAX_EMAIL_BYTES = 254;
@@ -46,7 +57,10 @@ export function normalizeIdentifier(
     case 'email':
       return normalizeEmail(trimmed);
     case 'phone':
-      return normalizePhoneNumber(trimmed, context.region);
+      return (
+        context.phoneNumbers?.(trimmed, context.region) ??
+        normalizePhoneNumber(trimmed, context.region)
+      );
     case 'maid':
       return normalizeMobileAdvertisingId(trimmed);
     default:

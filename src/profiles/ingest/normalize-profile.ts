@@ -8,7 +8,11 @@ import {
   type ProfileInput,
 } from '../profile.js';
 import { isFieldName } from './field-name.js';
-import { normalizeIdentifier } from './identifiers.js';
+import {
+  normalizeIdentifier,
+  type IdentifierContext,
+  type PhoneNumberLookup,
+} from './identifiers.js';
 import { normalizeAttributes } from './normalize-attributes.js';
 import { isPlainObject } from './plain-object.js';
 
@@ -39,9 +43,12 @@ const CONSENT_STATES: readonly ConsentState[] = ['granted', 'denied', 'unknown']
  * The id is trimmed and must then be 1 to 200 code points without control characters. Identifier
  * values are normalized by `normalizeIdentifier` and kept once each, in input order. Phone numbers
  * without a country code take their region from the `country` attribute. Both consents default to
- * `unknown`.
+ * `unknown`. `options.phoneNumbers` supplies phone number results computed beforehand.
  */
-export function normalizeProfile(input: ProfileInput): ProfileNormalization {
+export function normalizeProfile(
+  input: ProfileInput,
+  options: { phoneNumbers?: PhoneNumberLookup } = {},
+): ProfileNormalization {
   if (!isPlainObject(input)) {
     return { error: 'a profile must be a JSON object', reason: 'invalid_profile' };
   }
@@ -51,7 +58,10 @@ export function normalizeProfile(input: ProfileInput): ProfileNormalization {
   }
 
   const attributes = normalizeAttributes(input.attributes);
-  const identifiers = normalizeIdentifiers(input.identifiers, attributes.region);
+  const identifiers = normalizeIdentifiers(input.identifiers, {
+    region: attributes.region,
+    phoneNumbers: options.phoneNumbers,
+  });
   const consents = normalizeConsents(input.consents);
   return {
     profile: {
@@ -95,7 +105,7 @@ function normalizeProfileId(value: unknown): string | RejectedProfile {
 
 function normalizeIdentifiers(
   input: unknown,
-  region: string | undefined,
+  context: IdentifierContext,
 ): { identifiers: ProfileIdentifiers; rejections: FieldRejection[] } {
   const rejections: FieldRejection[] = [];
   if (input === undefined) {
@@ -117,7 +127,7 @@ function normalizeIdentifiers(
     for (const item of Array.isArray(raw) ? raw : [raw]) {
       const result =
         typeof item === 'string'
-          ? normalizeIdentifier(type, item, { region })
+          ? normalizeIdentifier(type, item, context)
           : { reason: 'unsupported_value' };
       if ('reason' in result) {
         rejections.push({ field, reason: result.reason });
