@@ -103,6 +103,7 @@ function unconfirmedOutcomes(batch: ClaimedBatch): ProfileOutcome[] {
 export class ConnectorLane {
   #row: ConnectorRow;
   #stopped = false;
+  #deleted = false;
   #inFlight = 0;
   #pumping = false;
   readonly #bucket: TokenBucket;
@@ -127,6 +128,11 @@ export class ConnectorLane {
     return this.#row.id;
   }
 
+  /** True once a reload found the connector deleted. */
+  get deleted(): boolean {
+    return this.#deleted;
+  }
+
   get inFlight(): number {
     return this.#inFlight;
   }
@@ -145,6 +151,7 @@ export class ConnectorLane {
     const row = await this.options.connectors.findById(this.#row.id);
     if (!row) {
       this.#stopped = true;
+      this.#deleted = true;
 
       return;
     }

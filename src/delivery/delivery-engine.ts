@@ -221,6 +221,12 @@ export class DeliveryEngine implements ConnectorLifecycle {
         await lane.reload();
       }
     }
+    if (lane?.deleted && lane.inFlight === 0) {
+      // Without its lane, `#lane` drops the deleted connector's activations and lease.
+      await this.#dropLane(connectorId);
+
+      return this.#lane(connectorId);
+    }
 
     return lane;
   }
@@ -253,6 +259,8 @@ export class DeliveryEngine implements ConnectorLifecycle {
         .transaction()
         .execute((trx) => this.options.queue.discardWaiting(connectorId, trx));
       await this.options.queue.forget?.(connectorId);
+      // A lease kept on a deleted connector would count against this process's share for good.
+      await this.#ownership.release(connectorId);
       this.options.logger.warn(
         { connectorId, dropped },
         'activations of a deleted connector dropped',
