@@ -241,3 +241,16 @@ describe('managed audiences and connections', () => {
     expect(response.json().usage.audiences).toEqual([{ id: expect.any(String), name: 'Managed' }]);
   });
 });
+
+describe('audience names', () => {
+  it('rejects a control character in the name', async () => {
+    // Shrunk counterexample of the API schema property: PostgreSQL cannot store a NUL in text,
+    // so this name failed there with a 500 instead of a 400.
+    const response = await api('POST', '/audiences', { name: '\u0000', connections: [] });
+    const list = await api('GET', '/audiences');
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toContain('body.name');
+    expect(list.json().items).toEqual([]);
+  });
+});

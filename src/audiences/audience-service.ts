@@ -230,6 +230,10 @@ function parseName(value: string): string {
   if ([...name].length > MAX_NAME_LENGTH) {
     throw badRequest(`body.name is longer than ${MAX_NAME_LENGTH} characters`);
   }
+  // PostgreSQL cannot store a NUL in a text column, and no control character belongs in a name.
+  if (/\p{Cc}/u.test(name)) {
+    throw badRequest('body.name must not contain control characters. Remove them.');
+  }
 
   return name;
 }
