@@ -160,7 +160,7 @@ describe('GET /metrics', () => {
 
   it('shows a batch in flight while the partner is slow', async () => {
     const connectorId = await createConnector();
-    await simulator.fault({ mode: 'delay', delayMs: 1_000, count: 1 });
+    await simulator.fault({ mode: 'delay', delayMs: 2_000, count: 1 });
     await service.engine.enqueue(['p1', 'p2'].map((id) => activation(connectorId, id)));
 
     await waitFor('a batch in flight', () => service.engine.inFlight(connectorId) === 1);
@@ -179,7 +179,7 @@ describe('GET /metrics', () => {
 
   it('counts deactivated waiting work as skipped', async () => {
     const connectorId = await createConnector();
-    await simulator.fault({ mode: 'delay', delayMs: 500, count: 1 });
+    await simulator.fault({ mode: 'delay', delayMs: 2_000, count: 1 });
     await service.engine.enqueue([activation(connectorId, 'p1')]);
     await waitFor('a batch in flight', () => service.engine.inFlight(connectorId) === 1);
     await service.engine.enqueue([activation(connectorId, 'p2')]);
