@@ -46,7 +46,7 @@ export async function openDeliveryTopology(
   const ownership = shared?.ownership ?? new SoleOwnership();
   if (!config.natsUrl) {
     return {
-      queue: new SqlActivationQueue(store.db, store.dialect),
+      queue: new SqlActivationQueue(store.db, store.dialect, store.sqlite),
       shared,
       ownership,
       checkQueue: async () => {},

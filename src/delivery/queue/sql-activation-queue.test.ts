@@ -9,12 +9,15 @@ import { SqlActivationQueue } from './sql-activation-queue.js';
 
 const logger = createLogger('silent');
 
-async function openQueue(dataDir = mkdtempSync(path.join(tmpdir(), 'activator-queue-'))) {
+async function openQueue(
+  dataDir = mkdtempSync(path.join(tmpdir(), 'activator-queue-')),
+  prepared = true,
+) {
   const store = await openSqliteStore(dataDir, logger);
 
   return {
     store,
-    queue: new SqlActivationQueue(store.db),
+    queue: new SqlActivationQueue(store.db, 'sqlite', prepared ? store.sqlite : undefined),
     dataDir,
     async dispose() {
       await store.close();
@@ -23,7 +26,8 @@ async function openQueue(dataDir = mkdtempSync(path.join(tmpdir(), 'activator-qu
   };
 }
 
-describeActivationQueueContract('SQLite', openQueue);
+describeActivationQueueContract('SQLite', () => openQueue());
+describeActivationQueueContract('SQLite through Kysely only', () => openQueue(undefined, false));
 
 describe('SQLite activation queue', () => {
   it('keeps enqueued activations across a reopen', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { ActivationTable, Database } from '../../store/schema.js';
 import type { SqlDialectName } from '../../store/store.js';
+import type { Database as SqliteDatabase, Statement as SqliteStatement } from 'better-sqlite3';
 import type {
   ActivationQueue,
   ActivationRequest,
@@ -10,6 +11,19 @@ import type {
   ClaimOptions,
   Settlement,
 } from './activation-queue.js';
+
+/** The waiting row of a key takes the newest desired state, with its attempts reset. */
+const UPSERT_WAITING_SQL = `
+  insert into activations (connector_id, destination_key, destination, profile_id, operation,
+    profile, in_flight, batch_id, attempts, next_attempt_at, enqueued_at, first_enqueued_at,
+    last_error)
+  values (@connectorId, @destinationKey, @destination, @profileId, @operation, @profile, 0, null,
+    0, @now, @now, @now, null)
+  on conflict (connector_id, destination_key, profile_id, in_flight) do update set
+    operation = excluded.operation, profile = excluded.profile,
+    destination = excluded.destination, attempts = 0,
+    next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at,
+    last_error = null`;
 
 /** Rows per INSERT and ids per IN list; well under SQLite's limit of bound variables. */
 const CHUNK_SIZE = 1000;
@@ -33,14 +47,19 @@ function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
  * claimed, and `recover()` returns claimed ones to waiting.
  */
 export class SqlActivationQueue implements ActivationQueue {
+  #upsert: SqliteStatement | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     /** On PostgreSQL, claims lock their rows and skip rows other workers locked. */
     private readonly dialect: SqlDialectName = 'sqlite',
+    /** The SQLite connection under `db`, for a prepared statement on the enqueue path. */
+    private readonly sqlite?: SqliteDatabase,
   ) {}
 
   async enqueue(requests: ActivationRequest[], now: number): Promise<void> {
     if (requests.length === 0) return;
+    if (this.sqlite) return this.#enqueuePrepared(this.sqlite, requests, now);
     await this.db.transaction().execute(async (trx) => {
       for (const chunk of chunks(requests)) {
         await trx
@@ -76,6 +95,28 @@ export class SqlActivationQueue implements ActivationQueue {
               })),
           )
           .execute();
+      }
+    });
+  }
+
+  /**
+   * The SQLite enqueue: one prepared upsert run per activation inside a transaction of `db`,
+   * which costs less than building a statement with thousands of parameters.
+   */
+  async #enqueuePrepared(sqlite: SqliteDatabase, requests: ActivationRequest[], now: number) {
+    this.#upsert ??= sqlite.prepare(UPSERT_WAITING_SQL);
+    const upsert = this.#upsert;
+    await this.db.transaction().execute(async () => {
+      for (const request of requests) {
+        upsert.run({
+          connectorId: request.connectorId,
+          destinationKey: request.destinationKey,
+          destination: JSON.stringify(request.destination),
+          profileId: request.profileId,
+          operation: request.operation,
+          profile: JSON.stringify(request.profile),
+          now,
+        });
       }
     });
   }
