@@ -32,9 +32,9 @@ export interface DeliveryTopology {
 }
 
 /**
- * Picks the queue and who delivers what: the queue in the store and one process by default;
- * JetStream when `NATS_URL` is set; leases in the store when it is PostgreSQL, which several
- * processes share.
+ * Picks the queue and how processes share the deliveries. By default the queue is in the store
+ * and one process delivers everything. `NATS_URL` selects JetStream, and a PostgreSQL store,
+ * which several processes can share, adds leases that spread the connectors.
  */
 export async function openDeliveryTopology(
   config: Config,

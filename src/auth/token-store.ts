@@ -14,7 +14,7 @@ const RELOAD_EVERY_MS = 5_000;
 /** `last_used_at` is written at most this often per token, in ms. */
 const TOUCH_EVERY_MS = 60_000;
 
-/** Who a verified token belongs to. */
+/** The owner of a verified token: its name and role. */
 export interface TokenIdentity {
   name: string;
   role: TokenRole;
@@ -40,8 +40,8 @@ function sha256(value: string): Buffer {
 /**
  * Named API tokens with roles. Only SHA-256 digests are stored; tokens are 256-bit random
  * values, so a plain digest cannot be reversed. Verification compares the presented token's
- * digest with every cached digest in constant time; an unknown digest is looked up in the table,
- * because another process may have created the token.
+ * digest with every cached digest in constant time. An unknown digest is looked up in the
+ * table, because another process may have created the token.
  */
 export class TokenStore {
   #cache: CachedToken[] = [];

@@ -81,7 +81,7 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Connectors each process says it delivers, from its log lines. */
+/** Connectors a process logged that it delivers. */
 function delivering(child: Child): string[] {
   return child.lines
     .filter((line) => line.includes('"delivering the connector"'))

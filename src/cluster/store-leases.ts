@@ -12,7 +12,7 @@ export class StoreLeases {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Takes or renews `name` for `holder` for `ttlMs`; true when `holder` holds it now. */
+  /** Takes or renews `name` for `holder` for `ttlMs`; returns true when `holder` has it now. */
   async acquire(name: string, holder: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
     const row = await this.db

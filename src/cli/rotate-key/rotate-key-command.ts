@@ -22,11 +22,10 @@ function parseNewKey(text: string | undefined): Buffer | undefined {
 }
 
 /**
- * Adds `rotate-key`: re-encrypts every stored credential with a new key. With the key file, the
- * file first gets the new key on top of the old one, then the credentials move in one
- * transaction, then the old key leaves the file; an interruption at any step leaves every
- * credential readable. With `ACTIVATOR_SECRET_KEY`, the new key comes from
- * `ACTIVATOR_NEW_SECRET_KEY` and the operator swaps the variables afterwards.
+ * Adds `rotate-key`, which re-encrypts every stored credential with a new key. With the key
+ * file, the new key is written above the old one, the credentials move in one transaction, and
+ * then the old key is removed, so an interruption at any step leaves every credential readable.
+ * With `ACTIVATOR_SECRET_KEY`, the new key comes from `ACTIVATOR_NEW_SECRET_KEY`.
  */
 export function registerRotateKeyCommand(program: Command): void {
   program

@@ -6,7 +6,7 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 
-/** Where the activation queue lives in JetStream. */
+/** The JetStream stream and subject prefix of the activation queue. */
 export interface StreamNames {
   stream: string;
   /** Subjects are `<prefix>.<connector>.<key hash>`. */
@@ -21,7 +21,7 @@ export const DEFAULT_STREAM_NAMES: StreamNames = {
 /**
  * Creates the activation stream when missing; when several processes start together, the ones
  * that lose the race find it made. Returns the names and the stream's epoch (its creation
- * time), which tells receipts of a deleted and recreated stream apart.
+ * time), which keeps receipts of a deleted and recreated stream apart.
  */
 export async function ensureActivationStream(
   jsm: JetStreamManager,

@@ -11,7 +11,7 @@ export interface StagedMessage {
   message?: JsMsg;
 }
 
-/** What `arrive` did with a message. */
+/** The outcome of `arrive` for one message. */
 export type Arrival =
   { kind: 'staged'; superseded?: StagedMessage } | { kind: 'duplicate' } | { kind: 'stale' };
 

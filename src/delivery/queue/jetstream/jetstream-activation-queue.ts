@@ -40,7 +40,7 @@ export interface JetStreamQueueOptions {
   db: Kysely<Database>;
   logger: Logger;
   names?: Partial<StreamNames>;
-  /** Messages one process holds per connector before it stops pulling more. Default 50,000. */
+  /** Messages one process stages per connector before it stops pulling more. Default 50,000. */
   stageLimit?: number;
   /** A delivered message not acknowledged within this time is delivered again. Default 10 min. */
   ackWaitMs?: number;
@@ -68,7 +68,7 @@ interface Adopted {
 }
 
 /**
- * The activation queue on NATS JetStream. One stream holds one message per key (connector,
+ * The activation queue on NATS JetStream. One stream keeps one message per key (connector,
  * destination, profile): a newer desired state replaces the waiting one. Each connector has
  * its own durable pull consumer, and only the process holding the connector's lease pulls
  * from it, so per-connector limits hold across processes and one slow partner never holds up
@@ -303,7 +303,7 @@ export class JetStreamActivationQueue implements ActivationQueue {
     this.#retired.delete(batch.batchId);
     const failures: unknown[] = [];
     for (const step of after) await step().catch((error: unknown) => failures.push(error));
-    // The acknowledgements are on the wire once the server answered a ping.
+    // The acknowledgements have reached the server once it replies to a ping.
     await this.options.connection.flush().catch((error: unknown) => failures.push(error));
     if (failures.length > 0) {
       this.options.logger.warn(
@@ -427,7 +427,7 @@ export class JetStreamActivationQueue implements ActivationQueue {
     }
   }
 
-  /** Takes back, for every connector this process delivers, what it holds unsettled. */
+  /** Takes back the unsettled messages of every connector this process delivers. */
   async recover(): Promise<number> {
     let returned = 0;
     for (const [connectorId, adopted] of [...this.#adopted]) {
