@@ -1,9 +1,9 @@
-import type { ConnectorCatalog } from '../connectors/catalog.js';
+import type { AnyConnectorType, ConnectorCatalog } from '../connectors/catalog.js';
 import { DestinationError } from '../connectors/connector-type.js';
 import type { TypeValidators } from '../connectors/management/type-validators.js';
 import type { ConnectorContextFactory } from '../connectors/runtime/connector-context-factory.js';
 import { AppError, badRequest } from '../errors/app-error.js';
-import type { ConnectorRepository } from '../store/connector-repository.js';
+import type { ConnectorRepository, ConnectorRow } from '../store/connector-repository.js';
 import type { Destination } from './activation-for.js';
 
 /** A connection as the API sends it. */
@@ -26,7 +26,14 @@ export class AudienceConnectionPreparer {
     },
   ) {}
 
-  async prepare(input: ConnectionInput, field: string): Promise<Destination> {
+  /**
+   * Checks that the connector exists and the settings match its type's schema, without contacting
+   * the partner. Returns the connector and its type.
+   */
+  async check(
+    input: ConnectionInput,
+    field: string,
+  ): Promise<{ row: ConnectorRow; type: AnyConnectorType }> {
     const row = await this.options.connectors.findById(input.connectorId);
     if (!row)
       throw badRequest(`${field}.connectorId: no connector with id '${input.connectorId}' exists`);
@@ -36,6 +43,11 @@ export class AudienceConnectionPreparer {
     const problem = this.options.validators.audienceSettings(type.id, input.settings);
     if (problem) throw badRequest(`${field}.${problem}`, 'AUDIENCE_CONNECTION_INVALID');
 
+    return { row, type };
+  }
+
+  async prepare(input: ConnectionInput, field: string): Promise<Destination> {
+    const { row, type } = await this.check(input, field);
     let settings = input.settings;
     if (type.prepareDestination) {
       const { context } = this.options.contexts.create(row, type);

@@ -254,3 +254,27 @@ describe('audience names', () => {
     expect(list.json().items).toEqual([]);
   });
 });
+
+describe('audience connections', () => {
+  it('creates no partner audience for a rejected request', async () => {
+    // Shrunk counterexample of the API schema property: the first connection's custom audience
+    // was created at Meta before the second connection was found to name no connector.
+    const response = await api('POST', '/audiences', {
+      name: 'Rejected',
+      connections: [
+        { connectorId, settings: { audienceName: 'Aa' } },
+        {
+          connectorId: '00000000-0000-1000-8000-000000000000',
+          settings: { customAudienceId: '1' },
+        },
+      ],
+    });
+    const created = (await simulator.requests()).filter(({ path }) =>
+      path.endsWith('/customaudiences'),
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toContain('connections[1].connectorId');
+    expect(created).toEqual([]);
+  });
+});

@@ -49,6 +49,12 @@ export class AudienceService {
     const name = parseName(input.name);
     const rule = input.rule === undefined ? undefined : parseRule(input.rule);
     rejectDuplicateConnectors(input.connections);
+    // Every connection is checked before the first partner audience is created, so that a bad
+    // connection further down the list leaves nothing behind at the partner.
+    // NOTE: a partner that fails to create a later audience still leaves the earlier ones there.
+    for (const [index, connection] of input.connections.entries()) {
+      await this.options.preparer.check(connection, `connections[${index}]`);
+    }
     const destinations: Destination[] = [];
     for (const [index, connection] of input.connections.entries()) {
       destinations.push(await this.options.preparer.prepare(connection, `connections[${index}]`));
