@@ -35,7 +35,9 @@ export class OwnNatsServer {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /** Starts the server unless it runs already; a second one on the port would fail and orphan it. */
   async start(): Promise<void> {
+    if (this.#running()) return;
     const args = ['-a', '127.0.0.1', '-p', String(this.port)];
     if (this.jetStream) args.push('-js', '-sd', this.storeDir);
     const child = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -53,7 +55,7 @@ export class OwnNatsServer {
   /** Kills the server the way a crash would. */
   async kill(): Promise<void> {
     const child = this.#child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || !this.#running()) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -62,5 +64,11 @@ export class OwnNatsServer {
   async dispose(): Promise<void> {
     await this.kill();
     rmSync(this.storeDir, { recursive: true, force: true });
+  }
+
+  #running(): boolean {
+    const child = this.#child;
+
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
   }
 }
