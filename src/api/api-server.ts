@@ -54,6 +54,11 @@ export interface ApiServerOptions {
   syncTokens: SyncTokens;
   /** Requests a token may make to `/api/v1` per minute, per process. */
   requestsPerMinute?: number;
+  /**
+   * False in a worker: only `/health` and the extra routes (`/metrics`, `/ready`, alerts)
+   * are served. Default true.
+   */
+  serveApi?: boolean;
   /** Folder of the built console; defaults to `dist/console`. */
   consoleDir?: string;
   /**
@@ -96,11 +101,17 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.addHook('onSend', securityHeaders);
   await app.register(cookie);
-  await registerConsole(app, options.consoleDir ?? DEFAULT_CONSOLE_DIR);
-
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (options.serveApi !== false) await registerApi(app, options);
+  await options.extraRoutes?.(app, createAuthHook(options.verifyToken, options.sessions));
 
+  return app;
+}
+
+/** The console, the id-sync endpoint, sign-in and the token-protected `/api/v1`. */
+async function registerApi(app: ApiServer, options: ApiServerOptions): Promise<void> {
+  await registerConsole(app, options.consoleDir ?? DEFAULT_CONSOLE_DIR);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const idSync = { tokens: options.syncTokens, profiles: options.profiles };
   await app.register(idSyncRoutes(idSync));
   await app.register(sessionRoutes(options.sessions, options.verifyToken), { prefix: '/api/v1' });
@@ -137,8 +148,4 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
     },
     { prefix: '/api/v1' },
   );
-
-  await options.extraRoutes?.(app, createAuthHook(options.verifyToken, options.sessions));
-
-  return app;
 }

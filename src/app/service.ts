@@ -170,6 +170,7 @@ export async function createService(
   const app = await buildApiServer({
     logger,
     verifyToken: (token) => tokens.verify(token),
+    serveApi: roles.api,
     requestsPerMinute: config.requestsPerMinute,
     catalog,
     connectors,
@@ -243,12 +244,23 @@ export async function startService(
 export async function startWorker(
   config: Config,
   logger: Logger,
-): Promise<Omit<RunningService, 'url'>> {
+  options: { port?: number } = {},
+): Promise<Omit<RunningService, 'url'> & { url?: string }> {
   requireSharedStore(config, 'worker');
   const service = await createService(config, logger, {}, { api: false, workers: true });
-  logger.info({ queue: config.natsUrl ? 'jetstream' : 'store' }, 'activator worker started');
+  let url: string | undefined;
+  if (options.port !== undefined) {
+    // Health, readiness, metrics and alerts only; the API stays with the serve processes.
+    try {
+      url = await service.app.listen({ port: options.port, host: config.host });
+    } catch (error) {
+      await service.close();
+      throw error;
+    }
+  }
+  logger.info({ queue: config.natsUrl ? 'jetstream' : 'store', url }, 'activator worker started');
 
-  return service;
+  return { ...service, url };
 }
 
 /** Separate API and worker processes need a store they can share. */

@@ -68,10 +68,15 @@ export function buildProgram(): Command {
       'Deliver queued activations and run the timers, without the API (needs DATABASE_URL; ' +
         'set NATS_URL to use JetStream).',
     )
-    .action(async () => {
+    .option(
+      '--port <port>',
+      'serve /health, /ready, /metrics and /api/v1/alerts on HOST:PORT (no API)',
+      parsePortOption,
+    )
+    .action(async (options: { port?: number }) => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
-      const worker = await startWorker(config, logger);
+      const worker = await startWorker(config, logger, { port: options.port });
       closeOnSignals(logger, worker.close, 'activator worker');
     });
 

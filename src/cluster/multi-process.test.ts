@@ -121,7 +121,22 @@ describe('two workers and an API process on PostgreSQL and JetStream', () => {
         (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true,
       30_000,
     );
-    const workers = [start('worker-1', ['worker'], env), start('worker-2', ['worker'], env)];
+    const workerPort = await freePort();
+    const workers = [
+      start('worker-1', ['worker', '--port', String(workerPort)], env),
+      start('worker-2', ['worker'], env),
+    ];
+    await waitFor(
+      'worker 1 to be ready',
+      async () =>
+        (await fetch(`http://127.0.0.1:${workerPort}/ready`).catch(() => undefined))?.ok === true,
+      30_000,
+    );
+    // A worker serves probes and metrics only; the API stays with the serve process.
+    const workerApi = await fetch(`http://127.0.0.1:${workerPort}/api/v1/connectors`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(workerApi.status).toBe(404);
 
     const connections: { connectorId: string; partnerAudience: string }[] = [];
     for (let index = 0; index < CONNECTORS; index += 1) {
