@@ -83,6 +83,9 @@ function logFailures(log: Logger, batch: ClaimedBatch, failures: readonly Failur
   }
 }
 
+/** Batches of a deactivated connector counted as skipped per pump of its lane. */
+const SKIPPED_BATCHES_PER_PUMP = 1;
+
 /** Confirmations checked per pump of a lane. */
 const CONFIRMATIONS_PER_PUMP = 10;
 
@@ -106,6 +109,7 @@ export class ConnectorLane {
   #deleted = false;
   #inFlight = 0;
   #pumping = false;
+  #handingOver = false;
   readonly #bucket: TokenBucket;
   readonly #breaker: CircuitBreaker;
 
@@ -141,6 +145,15 @@ export class ConnectorLane {
     return this.#breaker.isOpen;
   }
 
+  /** Claims no new batch, so the connector can go to another process once in-flight ones end. */
+  handOver(): void {
+    this.#handingOver = true;
+  }
+
+  get handingOver(): boolean {
+    return this.#handingOver;
+  }
+
   /** Stops new partner requests at once; in-flight requests finish. */
   stop(): void {
     this.#stopped = true;
@@ -169,7 +182,7 @@ export class ConnectorLane {
 
   /** Claims and starts batches while limits allow. */
   async pump(): Promise<void> {
-    if (this.#pumping) return;
+    if (this.#pumping || this.#handingOver) return;
     this.#pumping = true;
     try {
       if (this.#stopped || this.#row.status !== 'active') {
@@ -260,7 +273,8 @@ export class ConnectorLane {
 
   /** Activations enqueued for a deactivated connector are counted as skips, never sent. */
   async #skipWaiting(): Promise<void> {
-    for (;;) {
+    // A few batches per pump, so a large backlog never holds up the engine's other lanes.
+    for (let skipped = 0; skipped < SKIPPED_BATCHES_PER_PUMP; skipped += 1) {
       const batch = await this.options.queue.claim({
         connectorId: this.#row.id,
         maxBatchSize: this.type.defaults.maxBatchSize,
@@ -278,6 +292,7 @@ export class ConnectorLane {
       }
       await this.options.recordDeactivated(batch);
     }
+    this.options.onIdle();
   }
 
   #maySend(): boolean {

@@ -46,6 +46,8 @@ export interface DeliveryEngineOptions {
 }
 
 export const DEFAULT_LINGER_MS = 1_000;
+/** How often leases are renewed besides each tick; `refresh` skips renewals not yet due. */
+const RENEW_EVERY_MS = 1_000;
 
 /**
  * Delivers queued activations: one lane per connector with work, each with its own limits. The
@@ -58,6 +60,7 @@ export class DeliveryEngine implements ConnectorLifecycle {
   readonly #ownership: ConnectorOwnership;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
+  #renewal: NodeJS.Timeout | undefined;
   #ticking = false;
   #wakeRequested = false;
   #running = false;
@@ -77,13 +80,28 @@ export class DeliveryEngine implements ConnectorLifecycle {
       );
     }
     this.#running = true;
+    this.#renewal = setInterval(() => void this.#renewLeases(), RENEW_EVERY_MS);
+    this.#renewal.unref();
     this.wake();
+  }
+
+  /** Renews leases apart from the tick, which a slow lane may hold up. */
+  async #renewLeases(): Promise<void> {
+    try {
+      for (const connectorId of await this.#ownership.refresh()) {
+        this.options.logger.warn({ connectorId }, 'another process took the connector over');
+        await this.#dropLane(connectorId);
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'lease renewal failed; retrying');
+    }
   }
 
   /** Stops claiming work and waits up to `timeoutMs` for batches in flight to be recorded. */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.#running = false;
     clearTimeout(this.#timer);
+    clearInterval(this.#renewal);
     const deadline = Date.now() + timeoutMs;
     while (this.#inFlight() > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -176,10 +194,7 @@ export class DeliveryEngine implements ConnectorLifecycle {
     this.#ticking = true;
     this.#wakeRequested = false;
     try {
-      for (const connectorId of await this.#ownership.refresh()) {
-        this.options.logger.warn({ connectorId }, 'another process took the connector over');
-        await this.#dropLane(connectorId);
-      }
+      await this.#renewLeases();
       const connectorIds = [
         ...new Set([
           ...(await this.options.queue.connectorsWithWork()),
@@ -234,14 +249,27 @@ export class DeliveryEngine implements ConnectorLifecycle {
   /** Hands idle connectors over when this process holds more than its share. */
   async #handOverSurplus(withWork: number): Promise<void> {
     let surplus = this.#ownership.surplus(withWork);
-    for (const [connectorId, lane] of this.#lanes) {
-      if (surplus <= 0) return;
-      if (lane.inFlight > 0) continue;
-      await this.#dropLane(connectorId);
-      await this.#ownership.release(connectorId);
-      this.options.logger.info({ connectorId }, 'connector handed over to another process');
+    // A lane told to hand over goes once its batches are recorded, whatever the share is now.
+    for (const lane of [...this.#lanes.values()].filter((candidate) => candidate.handingOver)) {
       surplus -= 1;
+      if (lane.inFlight === 0) await this.#release(lane.connectorId);
     }
+    // Idle lanes go at once; a busy one stops claiming first.
+    const others = [...this.#lanes.values()]
+      .filter((lane) => !lane.handingOver)
+      .sort((a, b) => a.inFlight - b.inFlight);
+    for (const lane of others) {
+      if (surplus <= 0) return;
+      surplus -= 1;
+      if (lane.inFlight > 0) lane.handOver();
+      else await this.#release(lane.connectorId);
+    }
+  }
+
+  async #release(connectorId: string): Promise<void> {
+    await this.#dropLane(connectorId);
+    await this.#ownership.release(connectorId);
+    this.options.logger.info({ connectorId }, 'connector handed over to another process');
   }
 
   async #dropLane(connectorId: string): Promise<void> {
