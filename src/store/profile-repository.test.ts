@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../log/logger.js';
 import type { Profile } from '../profiles/profile.js';
 import { ProfileRepository } from './profile-repository.js';
@@ -81,6 +81,20 @@ describe.each([
 
     await expect(failed).rejects.toThrow('a later step failed');
     expect(await repository.count()).toBe(0);
+  });
+});
+
+describe('ProfileRepository.upsertMany on SQLite', () => {
+  it('prepares statements once', async () => {
+    if (store.sqlite === undefined) throw new Error('the SQLite store has no connection handle');
+    const prepare = vi.spyOn(store.sqlite, 'prepare');
+    const repository = new ProfileRepository(store.db, store.sqlite);
+    await upsert(repository, [profile('p1')], FIRST_AT);
+    await upsert(repository, [profile('p2')], FIRST_AT);
+    const inserts = prepare.mock.calls.filter(([sql]) => sql.startsWith('insert into profiles'));
+
+    expect(inserts).toHaveLength(2);
+    expect(await repository.count()).toBe(2);
   });
 });
 
