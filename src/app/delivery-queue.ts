@@ -79,6 +79,7 @@ export async function openDeliveryTopology(
     await connection.close();
     throw streamError(error, servers, names);
   });
+  queue.startPruning();
   logger.info({ stream: names.stream, servers }, 'activation queue on JetStream');
 
   return {

@@ -263,12 +263,16 @@ export async function startWorker(
   return { ...service, url };
 }
 
-/** Separate API and worker processes need a store they can share. */
+/**
+ * Separate API and worker processes need a store and a queue they can share: PostgreSQL and
+ * JetStream. The queue in the store serves one delivering process only.
+ */
 function requireSharedStore(config: Config, command: string): void {
-  if (config.databaseUrl) return;
+  const missing = !config.databaseUrl ? 'DATABASE_URL' : !config.natsUrl ? 'NATS_URL' : undefined;
+  if (!missing) return;
   throw new ConfigError(
-    'DATABASE_URL',
+    missing,
     `\`activator ${command}\` runs next to other processes and needs a shared PostgreSQL ` +
-      'store; set DATABASE_URL (see "Running at scale" in the README).',
+      'store (DATABASE_URL) and a JetStream queue (NATS_URL); see "Running at scale" in the README.',
   );
 }

@@ -75,6 +75,21 @@ describe('activator CLI', () => {
     expect('stderr' in result && result.stderr).toContain('ACTIVATOR_SECRET_KEY');
   });
 
+  it.each([
+    [['worker'], {}, 'DATABASE_URL'],
+    [['serve', '--no-workers'], { DATABASE_URL: 'postgres://127.0.0.1:1/none' }, 'NATS_URL'],
+  ])('refuses %j without the shared services', async (args, env, variable) => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'activator-cli-'));
+    directories.push(dataDir);
+    const result = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', NATS_URL: '', ...env },
+    }).catch((error: { code: number; stderr: string }) => error);
+
+    expect('code' in result && result.code).toBe(2);
+    expect('stderr' in result && result.stderr).toContain(variable);
+    expect('stderr' in result && result.stderr).toContain('Running at scale');
+  });
+
   it('starts the simulator on the given port', async () => {
     const { line } = startAndWaitFor(['simulator', '--port', '0'], {}, 'simulator started');
     const started = await line;

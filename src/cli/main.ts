@@ -53,7 +53,7 @@ export function buildProgram(): Command {
     .description('Start the API on HOST:PORT (default 127.0.0.1:8080) with the store in DATA_DIR.')
     .option(
       '--no-workers',
-      'serve the API only and leave deliveries to `activator worker` processes (needs DATABASE_URL)',
+      'serve the API only and leave deliveries to `activator worker` processes (needs DATABASE_URL and NATS_URL)',
     )
     .action(async (options: { workers: boolean }) => {
       const config = loadConfig();
@@ -65,8 +65,8 @@ export function buildProgram(): Command {
   program
     .command('worker')
     .description(
-      'Deliver queued activations and run the timers, without the API (needs DATABASE_URL; ' +
-        'set NATS_URL to use JetStream).',
+      'Deliver queued activations and run the timers, without the API (needs DATABASE_URL and ' +
+        'NATS_URL).',
     )
     .option(
       '--port <port>',

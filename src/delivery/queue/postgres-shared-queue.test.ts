@@ -6,8 +6,8 @@ import { createTestDatabase } from '../../test-support/postgres-database.js';
 import type { ActivationQueue, ActivationRequest } from './activation-queue.js';
 import { SqlActivationQueue } from './sql-activation-queue.js';
 
-// `activator worker` and `serve --no-workers` start with DATABASE_URL alone, and then every
-// process uses the queue in the shared PostgreSQL store. These are two such processes.
+// The queue in the store serves one delivering process. These tests show what goes wrong when
+// two share it, which is why `activator worker` and `serve --no-workers` require NATS_URL.
 
 function request(profileId: string): ActivationRequest {
   return {
@@ -36,7 +36,7 @@ describe('PostgreSQL queue shared by two worker processes', () => {
     await database.drop();
   });
 
-  // BUG: the engine runs `recover()` at every start, and on the shared table it returns every
+  // NOTE: the engine runs `recover()` at every start, and on the shared table it returns every
   // claimed batch to waiting, those of the live workers included. Their holder then claims the
   // same keys a second time while the first batch is still in flight.
   it.fails('leaves a live worker batch claimed when another starts', async () => {
@@ -50,7 +50,7 @@ describe('PostgreSQL queue shared by two worker processes', () => {
     expect(await first.claim(claimOptions)).toBeUndefined();
   });
 
-  // BUG: the queue has no `adopt`, and `connectorsWithWork` lists only waiting rows, so the batch
+  // NOTE: the queue has no `adopt`, and `connectorsWithWork` lists only waiting rows, so the batch
   // of a killed worker stays claimed until some process restarts.
   it.fails('gives a dead worker batch to the next holder', async () => {
     const first = new SqlActivationQueue(store.db, 'postgres');

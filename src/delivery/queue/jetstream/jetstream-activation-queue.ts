@@ -51,6 +51,7 @@ const PUBLISH_WINDOW = 1_000;
 /** A retry due later than this is handed back to the server with a delay instead of held. */
 const HOLD_RETRY_WITHIN_MS = 1_000;
 const CONSUMER_LIST_TTL_MS = 250;
+const RECEIPT_RETENTION_MS = 7 * 24 * 3_600_000;
 
 type AfterCommit = () => Promise<void>;
 
@@ -84,6 +85,7 @@ export class JetStreamActivationQueue implements ActivationQueue {
   readonly #retired = new Map<string, StagedMessage[]>();
   readonly #now: () => number;
   #consumerList: { at: number; ids: string[] } | undefined;
+  #pruning: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly options: JetStreamQueueOptions,
@@ -467,7 +469,22 @@ export class JetStreamActivationQueue implements ActivationQueue {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#pruning);
     for (const connectorId of [...this.#adopted.keys()]) await this.abandon(connectorId);
+  }
+
+  /**
+   * Deletes receipts older than `RECEIPT_RETENTION_MS` every hour. A receipt matters only
+   * until its message is acknowledged, which a takeover or the acknowledgement wait brings
+   * about within minutes; a week leaves room for a connector paused meanwhile.
+   */
+  startPruning(): void {
+    this.#pruning = setInterval(() => {
+      this.receipts.prune(this.#now() - RECEIPT_RETENTION_MS).catch((error: unknown) => {
+        this.options.logger.error({ err: error }, 'pruning queue receipts failed; retrying');
+      });
+    }, 3_600_000);
+    this.#pruning.unref();
   }
 
   #consumerName(connectorId: string): string {
