@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
+import { describeStoreFault, storeFaultOf } from '../store/store-faults.js';
 
 /** Error body shape of every API error: Fastify's, plus a stable `code`. */
 export interface ErrorBody {
@@ -24,7 +25,11 @@ const FASTIFY_MESSAGES: Record<string, (error: FastifyError) => string> = {
     `${error.message}; send Content-Type: application/json.`,
 };
 
-/** Maps every error to the API error shape; unexpected ones are logged and answered as 500. */
+/**
+ * Maps every error to the API error shape. A full disk or a read-only store is logged and sent
+ * as 507 or 503 with a message for the operator. Other unexpected errors are logged and sent as
+ * 500.
+ */
 export function handleApiError(
   error: FastifyError | AppError,
   request: FastifyRequest,
@@ -41,6 +46,18 @@ export function handleApiError(
     request.log.info({ code: 'REQUEST_INVALID' }, 'request failed validation');
 
     return reply.status(400).send(errorBody(400, 'REQUEST_INVALID', error.message));
+  }
+  const fault = storeFaultOf(error);
+  if (fault) {
+    const response = describeStoreFault(fault);
+    request.log.error(
+      { err: error, code: response.code },
+      'request failed because of a store fault',
+    );
+
+    return reply
+      .status(response.statusCode)
+      .send(errorBody(response.statusCode, response.code, response.message));
   }
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 400 && statusCode < 500) {
