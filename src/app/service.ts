@@ -112,7 +112,7 @@ export async function createService(
     alertCheckMs: tuning.alertCheckMs,
   });
   const queue = topology.queue;
-  const ledger = new DeliveryLedger(store.db);
+  const ledger = new DeliveryLedger(store.db, store.sqlite);
   const confirmations = new PendingConfirmations(store.db);
   const engine = new DeliveryEngine({
     store,

@@ -1,3 +1,4 @@
+import type { Database as SqliteDatabase, Statement as SqliteStatement } from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import type { BatchProfile } from '../connectors/connector-type.js';
 import type { Database } from '../store/schema.js';
@@ -6,12 +7,25 @@ export type Identifiers = BatchProfile['identifiers'];
 
 const CHUNK_SIZE = 1000;
 
+const UPSERT_ENTRY_SQL = `
+  insert into delivery_ledger (connector_id, destination_key, profile_id, identifiers,
+    updated_at, destination)
+  values (@connectorId, @destinationKey, @profileId, @identifiers, @updatedAt, @destination)
+  on conflict (connector_id, destination_key, profile_id) do update set
+    identifiers = excluded.identifiers, updated_at = excluded.updated_at`;
+
 /**
  * Record of what each partner has: per (connector, destination, profile), the identifiers the
  * partner last accepted. A removal sends exactly these, so a changed email still removes the person.
  */
 export class DeliveryLedger {
-  constructor(private readonly db: Kysely<Database>) {}
+  #upsert: SqliteStatement | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The SQLite connection under `db`: `record` then runs a prepared statement per entry. */
+    private readonly sqlite?: SqliteDatabase,
+  ) {}
 
   async find(
     connectorId: string,
@@ -43,6 +57,22 @@ export class DeliveryLedger {
     destination: Record<string, unknown>,
   ): Promise<void> {
     const destinationJson = JSON.stringify(destination);
+    if (this.sqlite) {
+      // `trx` holds the connection, so these run inside its transaction.
+      this.#upsert ??= this.sqlite.prepare(UPSERT_ENTRY_SQL);
+      for (const entry of entries) {
+        this.#upsert.run({
+          connectorId,
+          destinationKey,
+          profileId: entry.profileId,
+          identifiers: JSON.stringify(entry.identifiers),
+          updatedAt: at,
+          destination: destinationJson,
+        });
+      }
+
+      return;
+    }
     for (let start = 0; start < entries.length; start += CHUNK_SIZE) {
       await trx
         .insertInto('delivery_ledger')
