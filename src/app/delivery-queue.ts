@@ -28,6 +28,10 @@ export interface DeliveryTopology {
    * the store itself.
    */
   checkQueue(): Promise<void>;
+  /** Tells the other processes that a connector changed (set with NATS). */
+  announceChange?(connectorId: string): void;
+  /** Calls `listener` when another process announces a connector change (set with NATS). */
+  onChange?(listener: (connectorId: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -82,10 +86,24 @@ export async function openDeliveryTopology(
   queue.startPruning();
   logger.info({ stream: names.stream, servers }, 'activation queue on JetStream');
 
+  // Core NATS, outside the stream's subjects: a change reaches the workers at once instead of at
+  // their next reload of the connector.
+  const changes = `activator.events.${names.stream}.connectors`;
+
   return {
     queue,
     shared,
     ownership,
+    announceChange(connectorId) {
+      if (!connection.isClosed()) connection.publish(changes, connectorId);
+    },
+    onChange(listener) {
+      connection.subscribe(changes, {
+        callback: (error, message) => {
+          if (!error) listener(message.string());
+        },
+      });
+    },
     async checkQueue() {
       if (connection.isClosed()) throw new Error('the NATS connection is closed');
       // An open connection may still be reconnecting, so a round trip confirms the server.

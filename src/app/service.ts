@@ -5,7 +5,10 @@ import { SessionStore } from '../auth/session-store.js';
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../errors/app-error.js';
 import { ConnectorCatalog } from '../connectors/catalog.js';
-import { ConnectorService } from '../connectors/management/connector-service.js';
+import {
+  type ConnectorLifecycle,
+  ConnectorService,
+} from '../connectors/management/connector-service.js';
 import { TypeValidators } from '../connectors/management/type-validators.js';
 import { ConnectorContextFactory } from '../connectors/runtime/connector-context-factory.js';
 import type { CircuitBreakerOptions } from '../delivery/circuit-breaker.js';
@@ -164,7 +167,7 @@ export async function createService(
     contexts,
     allowPrivateDestinations: config.allowPrivateDestinations,
     logger,
-    lifecycle: engine,
+    lifecycle: announcing(engine, topology),
     resync: (connectorId) => audienceParts.resync.resync(connectorId),
   });
   const app = await buildApiServer({
@@ -205,6 +208,24 @@ export async function createService(
       await app.close();
       await store.close();
     },
+  };
+}
+
+/** The engine's lifecycle hooks, also announced to the other processes. */
+function announcing(engine: DeliveryEngine, topology: DeliveryTopology): ConnectorLifecycle {
+  topology.onChange?.((connectorId) => engine.connectorChanged(connectorId));
+
+  return {
+    stopDeliveries(connectorId) {
+      engine.stopDeliveries(connectorId);
+      topology.announceChange?.(connectorId);
+    },
+    discardWaiting: (connectorId, transaction) => engine.discardWaiting(connectorId, transaction),
+    connectorChanged(connectorId) {
+      engine.connectorChanged(connectorId);
+      topology.announceChange?.(connectorId);
+    },
+    healthOf: (connectorId) => engine.healthOf(connectorId),
   };
 }
 

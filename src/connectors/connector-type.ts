@@ -73,7 +73,7 @@ export type ProfileOutcome =
   | {
       key: string;
       status: 'skipped';
-      reason: 'no_identifier' | 'invalid_identifier' | 'no_consent';
+      reason: 'no_identifier' | 'invalid_identifier' | 'no_consent' | 'deactivated';
     }
   | {
       key: string;

@@ -1,3 +1,4 @@
+import { DeliveryStoppedError } from '../../delivery/delivery-stopped-error.js';
 import type { Batch, BatchResult, ConnectorContext, ProfileOutcome } from '../connector-type.js';
 import { ClangSoapClient } from './client.js';
 import { ALREADY_MEMBER_FAULT_CODE } from './error-codes.js';
@@ -49,7 +50,16 @@ export async function sendClangBatch(
   const concurrency = context.settings.maxConcurrentProfiles ?? CLANG_DEFAULT_CONCURRENT_PROFILES;
 
   await runWithConcurrency([...groups.values()], concurrency, async (profiles) => {
-    for (const profile of profiles) outcomes.push(await sendProfile(profile));
+    for (const profile of profiles) {
+      try {
+        outcomes.push(await sendProfile(profile));
+      } catch (error) {
+        // Deactivated mid-batch: the profiles sent so far keep their outcomes, the rest are
+        // counted as skipped instead of the whole batch.
+        if (!(error instanceof DeliveryStoppedError)) throw error;
+        outcomes.push({ key: profile.key, status: 'skipped', reason: 'deactivated' });
+      }
+    }
   });
 
   return { outcomes };
