@@ -227,11 +227,16 @@ export class SqlActivationQueue implements ActivationQueue {
               last_error: settlement.lastError,
             }
           : { in_flight: 0 as const, batch_id: null };
+      // The connector and destination let the key index find the row. With batch_id alone,
+      // each statement would scan the whole batch, and a failed batch of 10,000 would take
+      // seconds, during which SQLite blocks the event loop.
       await trx
         .updateTable('activations')
         .set(update)
-        .where('batch_id', '=', batch.batchId)
+        .where('connector_id', '=', batch.connectorId)
+        .where('destination_key', '=', batch.destinationKey)
         .where('profile_id', '=', settlement.key)
+        .where('batch_id', '=', batch.batchId)
         .execute();
     }
   }
