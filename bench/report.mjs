@@ -25,8 +25,20 @@ record kept apart from the activation payload, and a payload stored once per bat
 - Drain and backlog: bound by the SQL work above; the partner simulator shares the two cores.
   Backlog memory grows with the number of pending rows during enqueue because a request of
   10,000 activations is materialized at once, and the SQLite page cache grows with the file.
-- Import: each batch of 1,000 profiles is normalized (libphonenumber-js for two phone columns),
-  stored, and evaluated against every rule audience before the next batch is read.
+- Import: measured apart from the other rows, with \`node bench/run.mjs --only import --import
+  1000000 --no-write\` at commit 24be1a4. Other jobs kept the load average between 5 and 11 on
+  the two cores, so the rates are lower than on an idle machine. Three runs gave 7,684 to 10,014
+  rows/s, and commit 622a3ac gave 4,107 and 5,201 rows/s in the same conditions. Peak RSS was 379
+  to 439 MB at 200,000 rows and 406 to 428 MB at 1,000,000, so memory is flat in the file size.
+  The phone number worker and the larger batches raise it from about 260 MB at 622a3ac. Rows
+  are read in batches, their phone numbers are parsed on a worker thread, and profiles are
+  stored 20,000 a transaction with a prepared multi-row upsert in id order. Per-thread CPU
+  counters of one run gave 68 µs of CPU per row: 33 on the main thread (csv-parse,
+  normalization, the upserts), about 27 in the phone number worker and 8 in V8's garbage
+  collector threads. libphonenumber-js needs about 12 µs per number with the max metadata,
+  partly because it builds a new RegExp for every pattern it tests (a copy patched to reuse them
+  needed about 8 µs). With both cores free the import would reach about 30,000 rows/s at most,
+  an estimate from those counters. The target needs cheaper phone number parsing or more cores.
 - Steady load: the benchmark's own enqueue loop reached about 4,400 changes/s, not 5,000, for
   the same reason; the latency figures hold for that rate.
 
