@@ -179,6 +179,7 @@ export async function migrateToLatest(
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
       `Store migration failed: ${reason}. The store was left at the last good version.`,
+      { cause: error },
     );
   }
 }

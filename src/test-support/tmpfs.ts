@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -42,10 +42,30 @@ export function mountTmpfs(sizeBytes: number): Tmpfs | undefined {
   };
 }
 
-/** True when `mountTmpfs` works here; mounts and unmounts a probe once. */
+/** Checks whether `mountTmpfs` works here by mounting and unmounting a probe. */
 export function canMountTmpfs(): boolean {
   const probe = mountTmpfs(64 * 1024);
   probe?.unmount();
 
   return probe !== undefined;
+}
+
+/** Writes zeros to `filePath` until the file system reports ENOSPC, then keeps the file. */
+export function fillFileSystem(filePath: string): void {
+  const descriptor = openSync(filePath, 'a');
+  try {
+    for (const size of [1024 * 1024, 4096, 512]) {
+      const zeros = Buffer.alloc(size);
+      for (;;) {
+        try {
+          writeSync(descriptor, zeros);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+          break;
+        }
+      }
+    }
+  } finally {
+    closeSync(descriptor);
+  }
 }

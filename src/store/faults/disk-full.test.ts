@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import {
   type TestSimulator,
   waitFor,
 } from '../../test-support/simulator-client.js';
-import { canMountTmpfs, mountTmpfs, type Tmpfs } from '../../test-support/tmpfs.js';
+import { canMountTmpfs, fillFileSystem, mountTmpfs, type Tmpfs } from '../../test-support/tmpfs.js';
 import { SQLITE_FILE } from '../sqlite/open-sqlite-store.js';
 
 // The service runs from dist/, which `npm test` builds first. A real process, so that a crash
@@ -32,26 +32,6 @@ afterAll(async () => {
   tmpfs?.unmount();
   await simulator.close();
 });
-
-/** Writes zeros to `filePath` until the file system reports ENOSPC, then keeps the file. */
-function fillDisk(filePath: string): void {
-  const descriptor = openSync(filePath, 'a');
-  try {
-    for (const size of [1024 * 1024, 4096, 512]) {
-      const zeros = Buffer.alloc(size);
-      for (;;) {
-        try {
-          writeSync(descriptor, zeros);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(descriptor);
-  }
-}
 
 /** Moves the WAL's pages into the database and truncates it, so the next write must grow it. */
 function truncateWal(dataDir: string): void {
@@ -144,7 +124,7 @@ describe.skipIf(!canMountTmpfs())('full disk under a running service', () => {
     // serving reads, and delivers once space returns, without a restart.
     expect((await service.api('POST', members, { add: idsOf(0, 50) })).status).toBe(200);
     truncateWal(dataDir);
-    fillDisk(filler);
+    fillFileSystem(filler);
     const rejected = await service.api('POST', '/profiles', { profiles: profiles(100, 200) });
     expect(rejected.status).toBe(507);
     expect(rejected.json.code).toBe('STORE_DISK_FULL');
@@ -168,7 +148,7 @@ describe.skipIf(!canMountTmpfs())('full disk under a running service', () => {
       30_000,
     );
     truncateWal(dataDir);
-    fillDisk(filler);
+    fillFileSystem(filler);
     const exitCode = await Promise.race([service.child.exited, sleep(PARTNER_DELAY_MS + 3_000)]);
     // TODO: the process exits here. ConnectorLane.#run records a fallback outcome when
     // recording the partner's outcome fails, that second write fails on the full disk too, and
