@@ -35,7 +35,8 @@ const BASE_SECRET = 'sekrit-base-0123456789abcdef';
 
 beforeAll(async () => {
   simulator = await startTestSimulator();
-  service = await startTestService();
+  // The long variant sends more requests than the per-token rate limit allows a minute.
+  service = await startTestService({ ACTIVATOR_API_RATE_LIMIT: '1000000' });
   const response = await service.app.inject({
     method: 'POST',
     url: '/api/v1/connectors',
