@@ -25,6 +25,24 @@ const UPSERT_WAITING_SQL = `
     next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at,
     last_error = null`;
 
+/**
+ * Prepared statements run synchronously, so loops over a batch let other work run between
+ * slices of this many rows; the transaction keeps the connection meanwhile.
+ */
+const ROWS_BETWEEN_YIELDS = 500;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+const CLAIMED_ROW = `connector_id = @connectorId and destination_key = @destinationKey
+  and profile_id = @profileId and batch_id = @batchId`;
+const RETURN_FOR_RETRY_SQL = `update activations set in_flight = 0, batch_id = null,
+  attempts = attempts + 1, next_attempt_at = @nextAttemptAt, last_error = @lastError
+  where ${CLAIMED_ROW}`;
+const RETURN_RELEASED_SQL = `update activations set in_flight = 0, batch_id = null
+  where ${CLAIMED_ROW}`;
+
 /** Rows per INSERT and ids per IN list; well under SQLite's limit of bound variables. */
 const CHUNK_SIZE = 1000;
 /** Destination groups looked at per claim. */
@@ -48,6 +66,8 @@ function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
  */
 export class SqlActivationQueue implements ActivationQueue {
   #upsert: SqliteStatement | undefined;
+  #retryUpdate: SqliteStatement | undefined;
+  #releaseUpdate: SqliteStatement | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -107,7 +127,8 @@ export class SqlActivationQueue implements ActivationQueue {
     this.#upsert ??= sqlite.prepare(UPSERT_WAITING_SQL);
     const upsert = this.#upsert;
     await this.db.transaction().execute(async () => {
-      for (const request of requests) {
+      for (const [index, request] of requests.entries()) {
+        if (index > 0 && index % ROWS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
         upsert.run({
           connectorId: request.connectorId,
           destinationKey: request.destinationKey,
@@ -216,6 +237,7 @@ export class SqlActivationQueue implements ActivationQueue {
       batch,
       back.map((settlement) => settlement.key),
     );
+    if (this.sqlite) return this.#returnPrepared(this.sqlite, batch, back);
     for (const settlement of back) {
       const update =
         settlement.action === 'retry'
@@ -238,6 +260,33 @@ export class SqlActivationQueue implements ActivationQueue {
         .where('profile_id', '=', settlement.key)
         .where('batch_id', '=', batch.batchId)
         .execute();
+    }
+  }
+
+  /**
+   * The SQLite path of returning retried and released activations to waiting: one prepared
+   * update per activation, found through the key index, inside the caller's transaction.
+   */
+  async #returnPrepared(sqlite: SqliteDatabase, batch: ClaimedBatch, back: Settlement[]) {
+    this.#retryUpdate ??= sqlite.prepare(RETURN_FOR_RETRY_SQL);
+    this.#releaseUpdate ??= sqlite.prepare(RETURN_RELEASED_SQL);
+    const key = {
+      connectorId: batch.connectorId,
+      destinationKey: batch.destinationKey,
+      batchId: batch.batchId,
+    };
+    for (const [index, settlement] of back.entries()) {
+      if (index > 0 && index % ROWS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
+      if (settlement.action === 'retry') {
+        this.#retryUpdate.run({
+          ...key,
+          profileId: settlement.key,
+          nextAttemptAt: settlement.nextAttemptAt,
+          lastError: settlement.lastError,
+        });
+      } else {
+        this.#releaseUpdate.run({ ...key, profileId: settlement.key });
+      }
     }
   }
 
