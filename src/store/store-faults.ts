@@ -104,11 +104,13 @@ export function describeStoreFault(fault: StoreFault): {
   code: string;
   message: string;
 } {
+  const codeLabel = fault.dialect === 'postgres' ? `SQLSTATE ${fault.code}` : fault.code;
+
   return {
     statusCode: STATUS_CODES[fault.kind],
     code: API_CODES[fault.kind],
     message:
-      `The store failed (${fault.code}) because ${CAUSES[fault.dialect][fault.kind]} Data ` +
+      `The store failed (${codeLabel}) because ${CAUSES[fault.dialect][fault.kind]} Data ` +
       'stored before is kept and the failed write was rolled back, so the same request can be ' +
       'sent again once this is fixed.',
   };

@@ -32,6 +32,14 @@ export function redactDatabaseUrl(url: string): string {
 export async function openPostgresStore(url: string, logger: Logger): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
   pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL connection failed'));
+  // pg-pool 3.14 listens for errors only on idle connections. A connection that Kysely keeps
+  // between two queries and that the server closes (a restart, a failover,
+  // pg_terminate_backend) would emit an unhandled 'error' event and end the process. Its next
+  // query fails, and the pool drops it when it is released.
+  const inUseConnectionFailed = (error: Error) =>
+    logger.warn({ err: error }, 'PostgreSQL connection in use failed');
+  pool.on('acquire', (client) => client.on('error', inUseConnectionFailed));
+  pool.on('release', (_error, client) => client.removeListener('error', inUseConnectionFailed));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db, 'postgres', logger);
