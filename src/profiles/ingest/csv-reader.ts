@@ -54,6 +54,8 @@ export async function* readCsvRowBatches(
   // while a row with the wrong column count must only reject that row.
   const parser = parse({
     bom: true,
+    // Both line endings in any row: exports stitched together from several tools mix them.
+    record_delimiter: ['\r\n', '\n'],
     relax_column_count: true,
     skip_empty_lines: true,
     max_record_size: MAX_RECORD_CHARS,

@@ -69,7 +69,8 @@ export function normalizeIdentifier(
 }
 
 function normalizeEmail(value: string): IdentifierResult {
-  const email = value.normalize('NFC').toLowerCase();
+  // Lower case first: lower-casing can decompose a letter, which NFC then composes again.
+  const email = value.toLowerCase().normalize('NFC');
   const isValid =
     Buffer.byteLength(email, 'utf8') <= MAX_EMAIL_BYTES &&
     EMAIL_PATTERN.test(email) &&
