@@ -116,8 +116,10 @@ describe('a partner that accepts connections and never responds', () => {
       expect(webhook.totals.errors.timeout).toBe(maxAttempts * PROFILES);
       expect(webhook.totals.pendingRetry).toBe(0);
       expect(webhook.requests).toHaveLength(0);
+      // Full batches need this many requests; the linger may split a batch once on a busy
+      // machine, so twice as many is the bound that does not depend on timing.
       expect(silent.requests()).toBeLessThanOrEqual(
-        (maxAttempts * PROFILES) / PROFILES_PER_REQUEST,
+        (2 * maxAttempts * PROFILES) / PROFILES_PER_REQUEST,
       );
       for (const partner of PARTNERS) {
         if (partner === 'webhook') continue;
