@@ -12,7 +12,7 @@ export function dataDirError(target: string, error: unknown): ConfigError {
     return new ConfigError(
       'DATA_DIR',
       `${target} is on a read-only file system (EROFS). Activator writes its store, key file ` +
-        'and API token there; remount the file system read-write or set DATA_DIR to a ' +
+        'and API token there. Remount the file system read-write or set DATA_DIR to a ' +
         'writable directory.',
     );
   }

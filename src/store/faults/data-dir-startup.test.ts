@@ -74,7 +74,7 @@ describe.skipIf(!TMPFS)('DATA_DIR on a read-only file system', () => {
     const started = await serve(dataDir);
     expect(started.exitCode).toBe(2);
     expect(started.stderr).toContain('activator: invalid configuration: DATA_DIR:');
-    expect(started.stderr).toContain('remount the file system read-write');
+    expect(started.stderr).toContain('Remount the file system read-write');
   });
 });
 
