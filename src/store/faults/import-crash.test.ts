@@ -50,8 +50,7 @@ function buildImportFile(): ImportFile {
     }
   }
 
-  // The export ends its lines with CRLF. The copies do the same, because the CSV reader takes
-  // the line ending of the first line for the whole file.
+  // The copies keep the export's CRLF line ends.
   return { body: Buffer.from(`${lines.join('\r\n')}\r\n`), ids };
 }
 
