@@ -204,11 +204,20 @@ export class ConnectorLane {
         this.#breaker.tryAcquire();
         this.#inFlight += 1;
         this.options.observer?.batchStarted(batch, this.type.id, this.options.now());
-        void this.#run(batch).finally(() => {
-          this.#inFlight -= 1;
-          this.options.observer?.batchFinished(batch);
-          this.options.onIdle();
-        });
+        void this.#run(batch)
+          .catch((error: unknown) => {
+            // Recording failed twice (a full disk, a lost store): the batch stays claimed and
+            // goes back to the queue when the connector is next taken over or the process starts.
+            this.options.logger.error(
+              { err: error, connectorId: batch.connectorId, batchId: batch.batchId },
+              'batch outcome could not be recorded; it returns to the queue at the next start',
+            );
+          })
+          .finally(() => {
+            this.#inFlight -= 1;
+            this.options.observer?.batchFinished(batch);
+            this.options.onIdle();
+          });
       }
     } finally {
       this.#pumping = false;
