@@ -57,8 +57,7 @@ describe('a partner that accepts connections and never responds', () => {
       await started.waitUntilDelivered('mailchimp', PROFILES);
 
       expect((await started.totals('webhook')).added).toBe(0);
-      expect(silent.requests()).toBeGreaterThan(0);
-
+      // The webhook's first request may still be lingering when the others finish.
       await waitFor('4 requests at the silent partner', () => silent.requests() >= 4);
       const movedAt = Date.now();
       await started.patchConnector('webhook', {
