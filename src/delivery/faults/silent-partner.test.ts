@@ -66,12 +66,10 @@ describe('a partner that accepts connections and never responds', () => {
       const deliveredAt = await started.waitUntilDelivered('webhook', PROFILES, TEST_TIMEOUT_MS);
       const webhook = await started.account('webhook');
 
-      // Every request to the silent partner carried 500 profiles and timed out. Under load a
-      // timeout can fire before the request is written, so the partner may see fewer.
-      expect(webhook.totals.errors.timeout % PROFILES_PER_REQUEST).toBe(0);
-      expect(webhook.totals.errors.timeout).toBeGreaterThanOrEqual(
-        silent.requests() * PROFILES_PER_REQUEST,
-      );
+      // Every request to the silent partner timed out with at least one profile in it; the
+      // linger may split a batch on a busy machine, so a request may carry fewer than 500.
+      // Under load a timeout can also fire before the request is written.
+      expect(webhook.totals.errors.timeout).toBeGreaterThanOrEqual(silent.requests());
       expect(webhook.errorAttempts).toBe(webhook.totals.errors.timeout);
       expect(webhook.rowsSent).toBe(PROFILES);
       expect(webhook.memberCount).toBe(PROFILES);
