@@ -16,9 +16,9 @@ activation through the ready index, counts its group only up to the batch size a
 batch in next-attempt order, so each read stops early. Enqueue, the ledger and the return of
 failed rows run one prepared statement per row on SQLite instead of statements with thousands
 of bound values compiled by Kysely. At 200,000 profiles that gave 28,433 profiles/s and 35.7 CPU
-s per million. What remains is the write work itself: each activation is inserted with its
-destination and profile as JSON into a table with four indexes, updated when claimed, deleted
-when settled, and its ledger row upserted, all on one core while the simulator takes the other.
+s per million. What remains is the write work itself. Each activation is inserted with its destination and
+profile as JSON into a table with four indexes, updated when claimed and deleted when settled,
+and its ledger row is upserted. All of it runs on one core while the simulator takes the other.
 The next steps are a narrow claim record kept apart from the payload, and a payload stored once
 per batch.
 
@@ -30,9 +30,9 @@ per batch.
   as many rows, peaked lower, so the suspect is state kept per delivered batch.
 - Import: rows are read in batches, their phone numbers parsed on a worker thread, and profiles
   stored 20,000 a transaction with a prepared multi-row upsert in id order. Per-thread CPU
-  counters of one run gave 68 µs of CPU per row: 33 on the main thread (csv-parse,
-  normalization, the upserts), about 27 in the phone number worker and 8 in V8's garbage
-  collector threads, so two cores cap it near 30,000 rows/s, which this run reached.
+  counters of one run gave 68 µs of CPU per row. The main thread took 33 (csv-parse,
+  normalization, the upserts), the phone number worker about 27 and V8's garbage collector
+  threads 8. Two cores therefore cap it near 30,000 rows/s, which this run reached.
   libphonenumber-js needs about 12 µs per number with the max metadata, partly because it
   builds a new RegExp for every pattern it tests (a copy patched to reuse them needed about
   8 µs). The target needs cheaper phone number parsing or more cores. Memory is flat in the file
