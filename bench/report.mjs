@@ -9,8 +9,8 @@ function row(scenario, measured, target, verdict) {
 const ANALYSIS = `## What limits the missed targets
 
 Drain. Before commit c3aa34a each claim grouped every waiting row and sorted a destination by
-id, synchronously in better-sqlite3: at a million waiting activations the event loop stalled for
-seconds, partner request timers fired while responses waited, and the drain ran at about
+id, synchronously in better-sqlite3. At a million waiting activations the event loop stalled for
+seconds, and partner request timers fired while responses waited. The drain ran at about
 11,000 profiles/s (73 CPU s per million at 200,000). A claim now reads the oldest waiting
 activation through the ready index, counts its group only up to the batch size and takes the
 batch in next-attempt order, so each read stops early. Enqueue, the ledger and the return of

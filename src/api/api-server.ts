@@ -108,7 +108,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
   return app;
 }
 
-/** The console, the id-sync endpoint, sign-in and the token-protected `/api/v1`. */
+/** Registers the console, the id-sync endpoint, sign-in and the token-protected `/api/v1`. */
 async function registerApi(app: ApiServer, options: ApiServerOptions): Promise<void> {
   await registerConsole(app, options.consoleDir ?? DEFAULT_CONSOLE_DIR);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -49,7 +49,7 @@ export interface DeliveryTuning {
   alertCheckMs?: number;
 }
 
-/** What a process runs: the API, the deliveries (workers), or both (the default). */
+/** The parts a process runs: the API, the deliveries (workers), or both (the default). */
 export interface ServiceRoles {
   api: boolean;
   workers: boolean;
@@ -211,7 +211,7 @@ export async function createService(
   };
 }
 
-/** The engine's lifecycle hooks, also announced to the other processes. */
+/** Wraps the engine's lifecycle hooks so that each change is also announced to other processes. */
 function announcing(engine: DeliveryEngine, topology: DeliveryTopology): ConnectorLifecycle {
   topology.onChange?.((connectorId) => engine.connectorChanged(connectorId));
 
@@ -289,7 +289,9 @@ export async function startWorker(
  * JetStream. The queue in the store serves one delivering process only.
  */
 function requireSharedStore(config: Config, command: string): void {
-  const missing = !config.databaseUrl ? 'DATABASE_URL' : !config.natsUrl ? 'NATS_URL' : undefined;
+  let missing: string | undefined;
+  if (!config.databaseUrl) missing = 'DATABASE_URL';
+  else if (!config.natsUrl) missing = 'NATS_URL';
   if (!missing) return;
   throw new ConfigError(
     missing,

@@ -18,8 +18,8 @@ export interface SessionIdentity {
 }
 
 /**
- * Console sessions. The browser holds only a random id and a CSRF token; the store keeps their
- * hashes, so a copy of the database cannot be used to sign in.
+ * Console sessions. The browser keeps only a random id and a CSRF token, and the store keeps
+ * their hashes, so a copy of the database cannot be used to sign in.
  */
 export class SessionStore {
   constructor(

@@ -50,7 +50,7 @@ const CONNECTOR_PREFIX = 'connector:';
 
 /**
  * Ownership through leases in the shared store. Every worker announces itself with a lease of
- * its own; a worker takes free connectors up to its share (connectors with work divided by live
+ * its own. A worker takes free connectors up to its share (connectors with work divided by live
  * workers, rounded up) and renews its leases a few times per lease period. When a worker dies,
  * its leases expire and the others take its connectors over.
  */

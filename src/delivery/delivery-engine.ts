@@ -33,7 +33,7 @@ export interface DeliveryEngineOptions {
   /** How often the engine looks for ready work when nothing woke it, in ms. Default 100. */
   pollIntervalMs?: number;
   circuitBreaker?: CircuitBreakerOptions;
-  /** Which connectors this process delivers; by default all of them. */
+  /** The connectors this process delivers; by default all of them. */
   ownership?: ConnectorOwnership;
   /**
    * Other processes change connectors too: lanes re-read their connector this often, and
@@ -246,10 +246,10 @@ export class DeliveryEngine implements ConnectorLifecycle {
     return lane;
   }
 
-  /** Hands idle connectors over when this process holds more than its share. */
+  /** Hands connectors over when this process has more than its share. */
   async #handOverSurplus(withWork: number): Promise<void> {
     let surplus = this.#ownership.surplus(withWork);
-    // A lane told to hand over goes once its batches are recorded, whatever the share is now.
+    // A lane already handing over is released once its batches are recorded, whatever the share is now.
     for (const lane of [...this.#lanes.values()].filter((candidate) => candidate.handingOver)) {
       surplus -= 1;
       if (lane.inFlight === 0) await this.#release(lane.connectorId);

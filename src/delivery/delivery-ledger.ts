@@ -58,7 +58,7 @@ export class DeliveryLedger {
   ): Promise<void> {
     const destinationJson = JSON.stringify(destination);
     if (this.sqlite) {
-      // `trx` holds the connection, so these run inside its transaction.
+      // `trx` has the connection, so these statements run inside its transaction.
       this.#upsert ??= this.sqlite.prepare(UPSERT_ENTRY_SQL);
       for (const entry of entries) {
         this.#upsert.run({

@@ -12,7 +12,7 @@ import {
 import { startTestService, TEST_TOKEN, type TestService } from '../test-support/test-service.js';
 
 // Runs deliveries that succeed and fail with known secrets, then looks for those secrets
-// everywhere the service writes or answers: logs, API responses, OpenAPI, store files and the
+// everywhere the service writes or returns data: logs, API responses, OpenAPI, store files and the
 // output of a failed start.
 const META_TOKEN = 'leak-test-meta-access-token-5e1f';
 const META_APP_SECRET = 'leak-test-meta-app-secret-77aa';

@@ -8,8 +8,8 @@ const FORMAT_VERSION = 'v1';
 /**
  * Encrypts and decrypts small JSON values (connector credentials) with AES-256-GCM. The sealed
  * form is `v1.<iv>.<tag>.<ciphertext>`, each part base64, so a stored value says its format.
- * Values are sealed with the current key; previous keys (during a key rotation) still open
- * the values sealed with them, since the authentication tag tells which key fits.
+ * Values are sealed with the current key. Previous keys (during a key rotation) still open the
+ * values sealed with them, because only the right key passes the authentication tag check.
  */
 export class SecretBox {
   readonly #key: Buffer;

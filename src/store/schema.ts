@@ -235,7 +235,7 @@ export interface QueueReceiptTable {
   settled_at: number;
 }
 
-/** An activation of a batch awaiting the partner's confirmation, as the JetStream queue holds it. */
+/** An activation of a batch awaiting the partner's confirmation, as the JetStream queue stores it. */
 export interface HeldActivationTable {
   batch_id: string;
   activation_key: string;

@@ -45,7 +45,7 @@ interface ErrorBody {
   usage?: ConnectorUsage;
 }
 
-/** The session's CSRF token, which the service sets as a cookie readable by this script. */
+/** Reads the session's CSRF token, which the service sets as a cookie this script can read. */
 function csrfToken(): string | undefined {
   const entry = document.cookie.split('; ').find((cookie) => cookie.startsWith('activator_csrf='));
 

@@ -66,9 +66,9 @@ describe('a partner that accepts connections and never responds', () => {
       const deliveredAt = await started.waitUntilDelivered('webhook', PROFILES, TEST_TIMEOUT_MS);
       const webhook = await started.account('webhook');
 
-      // Every request to the silent partner timed out with at least one profile in it; the
-      // linger may split a batch on a busy machine, so a request may carry fewer than 500.
-      // Under load a timeout can also fire before the request is written.
+      // Every request to the silent partner timed out with at least one profile in it. Retries
+      // wait jittered times, so a request may carry fewer than 500 profiles. Under load a timeout
+      // can also fire before the request is written.
       expect(webhook.totals.errors.timeout).toBeGreaterThanOrEqual(silent.requests());
       expect(webhook.errorAttempts).toBe(webhook.totals.errors.timeout);
       expect(webhook.rowsSent).toBe(PROFILES);
@@ -113,7 +113,7 @@ describe('a partner that accepts connections and never responds', () => {
       expect(webhook.totals.errors.timeout).toBe(maxAttempts * PROFILES);
       expect(webhook.totals.pendingRetry).toBe(0);
       expect(webhook.requests).toHaveLength(0);
-      // Full batches need this many requests; the linger may split a batch once on a busy
+      // Full batches need half this many requests. The linger may split a batch once on a busy
       // machine, so twice as many is the bound that does not depend on timing.
       expect(silent.requests()).toBeLessThanOrEqual(
         (2 * maxAttempts * PROFILES) / PROFILES_PER_REQUEST,

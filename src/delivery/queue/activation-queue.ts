@@ -85,7 +85,7 @@ export interface ActivationQueue {
    * by several processes takes back what a previous holder claimed but never settled.
    */
   adopt?(connectorId: string): Promise<void>;
-  /** Another process delivers the connector now: forget what this process holds of it. */
+  /** Another process delivers the connector now: forget the messages this process staged for it. */
   abandon?(connectorId: string): Promise<void>;
   /** Drops everything queued for a deleted connector, claimed or not. */
   forget?(connectorId: string): Promise<void>;

@@ -406,8 +406,8 @@ describe('CSV import properties on generated files', () => {
     PROPERTY_TEST_TIMEOUT_MS,
   );
 
-  // csv-parse would detect the line end once, from the header row, and then keep "\r" in cells
-  // or run LF rows together; the reader names both line ends.
+  // Left alone, csv-parse detects the line end once, from the header row, and then keeps "\r" in
+  // cells or runs LF rows together. The reader therefore names both line ends.
   it(
     'reads files that mix LF and CRLF line ends',
     async () => {

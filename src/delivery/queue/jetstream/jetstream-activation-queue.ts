@@ -73,9 +73,9 @@ interface Adopted {
  * destination, profile): a newer desired state replaces the waiting one. Each connector has
  * its own durable pull consumer, and only the process holding the connector's lease pulls
  * from it, so per-connector limits hold across processes and one slow partner never holds up
- * another connector's consumer. Outcomes are recorded in the store first; messages are then
- * acknowledged (`settled`), and a receipt recorded with the outcome keeps a message that is
- * delivered again after a crash from being sent twice.
+ * another connector's consumer. Outcomes are recorded in the store first, and messages are
+ * acknowledged afterwards (`settled`). A receipt recorded with each outcome keeps a message that
+ * is delivered again after a crash from being sent twice.
  */
 export class JetStreamActivationQueue implements ActivationQueue {
   readonly #adopted = new Map<string, Adopted>();
@@ -455,7 +455,7 @@ export class JetStreamActivationQueue implements ActivationQueue {
     return ids;
   }
 
-  /** Waits until this process holds every message the connector's consumer delivered. */
+  /** Waits until this process has staged every message the connector's consumer delivered. */
   async caughtUp(connectorId: string): Promise<void> {
     const adopted = await this.#adoptedOrNew(connectorId);
     for (;;) {
@@ -474,9 +474,9 @@ export class JetStreamActivationQueue implements ActivationQueue {
   }
 
   /**
-   * Deletes receipts older than `RECEIPT_RETENTION_MS` every hour. A receipt matters only
-   * until its message is acknowledged, which a takeover or the acknowledgement wait brings
-   * about within minutes; a week leaves room for a connector paused meanwhile.
+   * Deletes receipts older than `RECEIPT_RETENTION_MS` every hour. A receipt matters only until
+   * its message is acknowledged, which a takeover or the acknowledgement wait brings about within
+   * minutes. A week leaves room for a connector that is paused meanwhile.
    */
   startPruning(): void {
     this.#pruning = setInterval(() => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ActivationRequest } from '../activation-queue.js';
 
-/** What one stream message carries: the desired state of one key and its retry bookkeeping. */
+/** The content of one stream message: the desired state of one key and its retry bookkeeping. */
 export interface QueuedItem {
   request: ActivationRequest;
   attempts: number;
@@ -25,7 +25,7 @@ export function decodeItem(data: Uint8Array): QueuedItem {
 
 const SUBJECT_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** A connector id as one subject token and consumer name (ids are UUIDs; others are hashed). */
+/** Returns a connector id as one subject token and consumer name; ids that are not tokens are hashed. */
 export function connectorToken(connectorId: string): string {
   if (SUBJECT_TOKEN.test(connectorId)) return connectorId;
 
