@@ -109,7 +109,9 @@ describe('a worker that starts while another delivers every busy connector', () 
         `${batchesRecordedBy(second)}; handed over ${first.logged('connector handed over to another process').length}`,
     );
 
-    expect(second.logged('delivering the connector').length).toBe(1);
-    expect(batchesRecordedBy(second)).toBeGreaterThan(0);
+    // Whether the second worker still finds a batch depends on how fast the first drains, so
+    // the test checks the handover itself: one connector released by the first, taken by the second.
+    expect(first.logged('connector handed over to another process')).toHaveLength(1);
+    expect(second.logged('delivering the connector')).toHaveLength(1);
   }, 180_000);
 });
