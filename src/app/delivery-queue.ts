@@ -12,6 +12,7 @@ import {
 } from '../delivery/queue/jetstream/activation-stream.js';
 import { JetStreamActivationQueue } from '../delivery/queue/jetstream/jetstream-activation-queue.js';
 import { SqlActivationQueue } from '../delivery/queue/sql-activation-queue.js';
+import { SqliteActivationQueue } from '../delivery/queue/sqlite-activation-queue.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 
@@ -50,7 +51,9 @@ export async function openDeliveryTopology(
   const ownership = shared?.ownership ?? new SoleOwnership();
   if (!config.natsUrl) {
     return {
-      queue: new SqlActivationQueue(store.db, store.dialect, store.sqlite),
+      queue: store.sqlite
+        ? new SqliteActivationQueue(store.db, store.sqlite)
+        : new SqlActivationQueue(store.db, store.dialect),
       shared,
       ownership,
       checkQueue: async () => {},

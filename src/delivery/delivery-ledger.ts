@@ -7,10 +7,12 @@ export type Identifiers = BatchProfile['identifiers'];
 
 const CHUNK_SIZE = 1000;
 
-const UPSERT_ENTRY_SQL = `
+/** Entries arrive as one JSON array of `[profileId, identifiers]` pairs. */
+const UPSERT_ENTRIES_SQL = `
   insert into delivery_ledger (connector_id, destination_key, profile_id, identifiers,
     updated_at, destination)
-  values (@connectorId, @destinationKey, @profileId, @identifiers, @updatedAt, @destination)
+  select @connectorId, @destinationKey, value ->> 0, value ->> 1, @updatedAt, @destination
+  from json_each(@entries) where true
   on conflict (connector_id, destination_key, profile_id) do update set
     identifiers = excluded.identifiers, updated_at = excluded.updated_at`;
 
@@ -23,7 +25,7 @@ export class DeliveryLedger {
 
   constructor(
     private readonly db: Kysely<Database>,
-    /** The SQLite connection under `db`: `record` then runs a prepared statement per entry. */
+    /** The SQLite connection under `db`: `record` then runs one prepared statement per batch. */
     private readonly sqlite?: SqliteDatabase,
   ) {}
 
@@ -58,18 +60,17 @@ export class DeliveryLedger {
   ): Promise<void> {
     const destinationJson = JSON.stringify(destination);
     if (this.sqlite) {
-      // `trx` has the connection, so these statements run inside its transaction.
-      this.#upsert ??= this.sqlite.prepare(UPSERT_ENTRY_SQL);
-      for (const entry of entries) {
-        this.#upsert.run({
-          connectorId,
-          destinationKey,
-          profileId: entry.profileId,
-          identifiers: JSON.stringify(entry.identifiers),
-          updatedAt: at,
-          destination: destinationJson,
-        });
-      }
+      // `trx` has the connection, so this statement runs inside its transaction.
+      this.#upsert ??= this.sqlite.prepare(UPSERT_ENTRIES_SQL);
+      this.#upsert.run({
+        connectorId,
+        destinationKey,
+        entries: JSON.stringify(
+          entries.map((entry) => [entry.profileId, JSON.stringify(entry.identifiers)]),
+        ),
+        updatedAt: at,
+        destination: destinationJson,
+      });
 
       return;
     }

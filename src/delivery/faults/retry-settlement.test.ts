@@ -7,6 +7,7 @@ import { createLogger } from '../../log/logger.js';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.js';
 import type { ClaimedBatch, Settlement } from '../queue/activation-queue.js';
 import { SqlActivationQueue } from '../queue/sql-activation-queue.js';
+import { SqliteActivationQueue } from '../queue/sqlite-activation-queue.js';
 
 function buildActivations(count: number) {
   return Array.from({ length: count }, (_, index) => ({
@@ -80,7 +81,7 @@ describe('settling a failed batch for retry', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'activator-settlement-'));
     const store = await openSqliteStore(dataDir, createLogger('silent'));
     try {
-      const queue = new SqlActivationQueue(store.db, 'sqlite', store.sqlite);
+      const queue = new SqliteActivationQueue(store.db, store.sqlite!);
       await queue.enqueue(buildActivations(10_000), 0);
       const batch = await queue.claim({
         connectorId: 'meta',

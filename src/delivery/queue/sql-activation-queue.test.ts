@@ -6,6 +6,7 @@ import { createLogger } from '../../log/logger.js';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.js';
 import { describeActivationQueueContract } from './activation-queue.contract.js';
 import { SqlActivationQueue } from './sql-activation-queue.js';
+import { SqliteActivationQueue } from './sqlite-activation-queue.js';
 
 const logger = createLogger('silent');
 
@@ -17,7 +18,9 @@ async function openQueue(
 
   return {
     store,
-    queue: new SqlActivationQueue(store.db, 'sqlite', prepared ? store.sqlite : undefined),
+    queue: prepared
+      ? new SqliteActivationQueue(store.db, store.sqlite!)
+      : new SqlActivationQueue(store.db, 'sqlite'),
     dataDir,
     async dispose() {
       await store.close();
@@ -51,4 +54,40 @@ describe('SQLite activation queue', () => {
     expect(await reopened.queue.pending('c1')).toBe(1);
     await reopened.dispose();
   });
+
+  it('returns a batch claimed before a crash to waiting, and keeps a held one claimed', async () => {
+    const first = await openQueue();
+    await first.queue.enqueue([activation('p1')], 1);
+    const lost = await claimAll(first.queue);
+    await first.queue.enqueue([activation('p2')], 1);
+    const held = await claimAll(first.queue);
+    await first.store.db
+      .transaction()
+      .execute((trx) => first.queue.settle(held!, [{ key: 'p2', action: 'hold' }], trx));
+    // Closing without settling `lost` leaves on disk what a crash leaves.
+    await first.store.close();
+    const reopened = await openQueue(first.dataDir);
+
+    expect(lost?.activations[0]?.profileId).toBe('p1');
+    expect((await claimAll(reopened.queue))?.activations.map((row) => row.profileId)).toEqual([
+      'p1',
+    ]);
+    expect((await reopened.queue.heldBatch(held!.batchId))?.activations[0]?.profileId).toBe('p2');
+    await reopened.dispose();
+  });
 });
+
+function activation(profileId: string) {
+  return {
+    connectorId: 'c1',
+    destination: { customAudienceId: '1' },
+    destinationKey: '1',
+    profileId,
+    operation: 'add' as const,
+    profile: { identifiers: { email: [`${profileId}@example.com`] } },
+  };
+}
+
+function claimAll(queue: SqlActivationQueue) {
+  return queue.claim({ connectorId: 'c1', maxBatchSize: 100, lingerMs: 0, now: 2 });
+}

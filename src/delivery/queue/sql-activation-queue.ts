@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { ActivationTable, Database } from '../../store/schema.js';
 import type { SqlDialectName } from '../../store/store.js';
-import type { Database as SqliteDatabase, Statement as SqliteStatement } from 'better-sqlite3';
 import type {
   ActivationQueue,
   ActivationRequest,
@@ -11,37 +10,6 @@ import type {
   ClaimOptions,
   Settlement,
 } from './activation-queue.js';
-
-/** The waiting row of a key takes the newest desired state, with its attempts reset. */
-const UPSERT_WAITING_SQL = `
-  insert into activations (connector_id, destination_key, destination, profile_id, operation,
-    profile, in_flight, batch_id, attempts, next_attempt_at, enqueued_at, first_enqueued_at,
-    last_error)
-  values (@connectorId, @destinationKey, @destination, @profileId, @operation, @profile, 0, null,
-    0, @now, @now, @now, null)
-  on conflict (connector_id, destination_key, profile_id, in_flight) do update set
-    operation = excluded.operation, profile = excluded.profile,
-    destination = excluded.destination, attempts = 0,
-    next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at,
-    last_error = null`;
-
-/**
- * Prepared statements run synchronously, so loops over a batch let other work run between
- * slices of this many rows; the transaction keeps the connection meanwhile.
- */
-const ROWS_BETWEEN_YIELDS = 500;
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-const CLAIMED_ROW = `connector_id = @connectorId and destination_key = @destinationKey
-  and profile_id = @profileId and batch_id = @batchId`;
-const RETURN_FOR_RETRY_SQL = `update activations set in_flight = 0, batch_id = null,
-  attempts = attempts + 1, next_attempt_at = @nextAttemptAt, last_error = @lastError
-  where ${CLAIMED_ROW}`;
-const RETURN_RELEASED_SQL = `update activations set in_flight = 0, batch_id = null
-  where ${CLAIMED_ROW}`;
 
 /** Rows per INSERT and ids per IN list; well under SQLite's limit of bound variables. */
 const CHUNK_SIZE = 1000;
@@ -58,26 +26,20 @@ function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
 }
 
 /**
- * The embedded activation queue: rows in the store's `activations` table. Claims and
- * settlements run in transactions, so a crash leaves every activation either waiting or
- * claimed, and `recover()` returns claimed ones to waiting.
+ * The activation queue in the store's `activations` table, through Kysely: the queue of a
+ * PostgreSQL store, and the base of the SQLite one. Claims and settlements run in transactions,
+ * so a crash leaves every activation either waiting or claimed, and `recover()` returns claimed
+ * ones to waiting.
  */
 export class SqlActivationQueue implements ActivationQueue {
-  #upsert: SqliteStatement | undefined;
-  #retryUpdate: SqliteStatement | undefined;
-  #releaseUpdate: SqliteStatement | undefined;
-
   constructor(
-    private readonly db: Kysely<Database>,
+    protected readonly db: Kysely<Database>,
     /** On PostgreSQL, claims lock their rows and skip rows other workers locked. */
     private readonly dialect: SqlDialectName = 'sqlite',
-    /** The SQLite connection under `db`, for a prepared statement on the enqueue path. */
-    private readonly sqlite?: SqliteDatabase,
   ) {}
 
   async enqueue(requests: ActivationRequest[], now: number): Promise<void> {
     if (requests.length === 0) return;
-    if (this.sqlite) return this.#enqueuePrepared(this.sqlite, requests, now);
     await this.db.transaction().execute(async (trx) => {
       for (const chunk of chunks(requests)) {
         await trx
@@ -113,29 +75,6 @@ export class SqlActivationQueue implements ActivationQueue {
               })),
           )
           .execute();
-      }
-    });
-  }
-
-  /**
-   * The SQLite enqueue: one prepared upsert run per activation inside a transaction of `db`,
-   * which costs less than building a statement with thousands of parameters.
-   */
-  async #enqueuePrepared(sqlite: SqliteDatabase, requests: ActivationRequest[], now: number) {
-    this.#upsert ??= sqlite.prepare(UPSERT_WAITING_SQL);
-    const upsert = this.#upsert;
-    await this.db.transaction().execute(async () => {
-      for (const [index, request] of requests.entries()) {
-        if (index > 0 && index % ROWS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
-        upsert.run({
-          connectorId: request.connectorId,
-          destinationKey: request.destinationKey,
-          destination: JSON.stringify(request.destination),
-          profileId: request.profileId,
-          operation: request.operation,
-          profile: JSON.stringify(request.profile),
-          now,
-        });
       }
     });
   }
@@ -248,7 +187,6 @@ export class SqlActivationQueue implements ActivationQueue {
       batch,
       back.map((settlement) => settlement.key),
     );
-    if (this.sqlite) return this.#returnPrepared(this.sqlite, batch, back);
     for (const settlement of back) {
       const update =
         settlement.action === 'retry'
@@ -271,33 +209,6 @@ export class SqlActivationQueue implements ActivationQueue {
         .where('profile_id', '=', settlement.key)
         .where('batch_id', '=', batch.batchId)
         .execute();
-    }
-  }
-
-  /**
-   * The SQLite path of returning retried and released activations to waiting: one prepared
-   * update per activation, found through the key index, inside the caller's transaction.
-   */
-  async #returnPrepared(sqlite: SqliteDatabase, batch: ClaimedBatch, back: Settlement[]) {
-    this.#retryUpdate ??= sqlite.prepare(RETURN_FOR_RETRY_SQL);
-    this.#releaseUpdate ??= sqlite.prepare(RETURN_RELEASED_SQL);
-    const key = {
-      connectorId: batch.connectorId,
-      destinationKey: batch.destinationKey,
-      batchId: batch.batchId,
-    };
-    for (const [index, settlement] of back.entries()) {
-      if (index > 0 && index % ROWS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
-      if (settlement.action === 'retry') {
-        this.#retryUpdate.run({
-          ...key,
-          profileId: settlement.key,
-          nextAttemptAt: settlement.nextAttemptAt,
-          lastError: settlement.lastError,
-        });
-      } else {
-        this.#releaseUpdate.run({ ...key, profileId: settlement.key });
-      }
     }
   }
 
@@ -406,15 +317,25 @@ export class SqlActivationQueue implements ActivationQueue {
     });
   }
 
+  /**
+   * Walks the distinct connector ids through the key index, one lookup per connector, instead
+   * of a DISTINCT that reads every waiting row (about 80 ms at a million on SQLite, run at every
+   * delivery tick).
+   */
   async connectorsWithWork(): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('activations')
-      .select('connector_id')
-      .distinct()
-      .where('in_flight', '=', 0)
-      .execute();
+    const result = await sql<{ id: string }>`
+      with recursive connectors (id) as (
+        select min(connector_id) from activations
+        union all
+        select (select min(connector_id) from activations where connector_id > connectors.id)
+        from connectors where connectors.id is not null
+      )
+      select id from connectors where id is not null and exists (
+        select 1 from activations where connector_id = connectors.id and in_flight = 0)`.execute(
+      this.db,
+    );
 
-    return rows.map((row) => row.connector_id);
+    return result.rows.map((row) => row.id);
   }
 }
 

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { Database } from '../../store/schema.js';
+import type {
+  ActivationRequest,
+  ClaimedActivation,
+  ClaimedBatch,
+  ClaimOptions,
+  Settlement,
+} from './activation-queue.js';
+import { SqlActivationQueue } from './sql-activation-queue.js';
+import { prepareSqliteQueueStatements, type SqliteQueueStatements } from './sqlite-queue-sql.js';
+
+/**
+ * Statements on SQLite run synchronously, so long loops let other work run between slices of
+ * this many rows; the open transaction keeps the connection meanwhile.
+ */
+const ROWS_BETWEEN_YIELDS = 500;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function slices<T>(items: T[], size = ROWS_BETWEEN_YIELDS): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    result.push(items.slice(start, start + size));
+  }
+
+  return result;
+}
+
+/** A claimed row: its id, and whether a newer state made the store mark it in flight. */
+interface ClaimedRow {
+  id: number;
+  keyText: string;
+  markedInFlight: boolean;
+}
+
+function keyTextOf(connectorId: string, destinationKey: string, profileId: string): string {
+  return `${connectorId}\u0001${destinationKey}\u0001${profileId}`;
+}
+
+let temporaryTables = 0;
+
+/**
+ * The embedded queue on SQLite, for the one process that owns the data directory. A claim
+ * leaves its rows unchanged in the store and lists their ids in a temporary table, which lives
+ * on the connection only. Each activation then costs one insert and one delete, without an
+ * update that rewrites three indexes in between. A crash loses the temporary table, which
+ * returns every claimed row to waiting, as `recover()` does for rows marked in flight.
+ *
+ * Rows are marked in flight (`in_flight = 1`) only when they must outlive the claim: when a
+ * newer state of the same key arrives while its batch is out (the newer state then waits in a
+ * second row) and when a batch is held for a partner's confirmation. Batches read back with
+ * `heldBatch()` settle through the shared SQL path.
+ */
+export class SqliteActivationQueue extends SqlActivationQueue {
+  readonly #statements: SqliteQueueStatements;
+  /** Claimed batches of this process, by batch id. */
+  readonly #claims = new Map<string, Map<string, ClaimedRow>>();
+  /** The claimed row of each key in flight, to mark it when a newer state arrives. */
+  readonly #flying = new Map<string, ClaimedRow & { batchId: string }>();
+
+  constructor(db: Kysely<Database>, sqlite: SqliteDatabase) {
+    super(db, 'sqlite');
+    temporaryTables += 1;
+    this.#statements = prepareSqliteQueueStatements(sqlite, `activation_claims_${temporaryTables}`);
+  }
+
+  override async enqueue(requests: ActivationRequest[], now: number): Promise<void> {
+    if (requests.length === 0) return;
+    const destinations = new Map<string, string>();
+    await this.db.transaction().execute(async () => {
+      for (const [index, slice] of slices(requests).entries()) {
+        if (index > 0) await yieldToEventLoop();
+        this.#markSuperseded(slice);
+        const rows = slice.map((request) => {
+          const destinationId = `${request.connectorId}\u0001${request.destinationKey}`;
+          let destination = destinations.get(destinationId);
+          if (destination === undefined) {
+            destination = JSON.stringify(request.destination);
+            destinations.set(destinationId, destination);
+          }
+
+          return [
+            request.connectorId,
+            request.destinationKey,
+            destination,
+            request.profileId,
+            request.operation,
+            JSON.stringify(request.profile),
+          ];
+        });
+        this.#statements.upsertWaiting.run({ rows: JSON.stringify(rows), now });
+      }
+    });
+  }
+
+  /**
+   * Marks the claimed rows of keys that get a newer state in flight, so the upsert that follows
+   * adds a second, waiting row instead of overwriting the one being sent.
+   */
+  #markSuperseded(requests: ActivationRequest[]) {
+    if (this.#flying.size === 0) return;
+    for (const request of requests) {
+      const keyText = keyTextOf(request.connectorId, request.destinationKey, request.profileId);
+      const row = this.#flying.get(keyText);
+      if (!row || row.markedInFlight) continue;
+      this.#statements.markInFlight.run({ id: row.id, batchId: row.batchId });
+      row.markedInFlight = true;
+    }
+  }
+
+  override async claim(options: ClaimOptions): Promise<ClaimedBatch | undefined> {
+    return this.db.transaction().execute(async () => this.#claimNow(options));
+  }
+
+  #claimNow(options: ClaimOptions): ClaimedBatch | undefined {
+    const statements = this.#statements;
+    const oldest = statements.oldestWaiting.get(options);
+    if (!oldest) return undefined;
+    const group = { ...options, ...oldest, limit: options.maxBatchSize };
+    if (options.now - oldest.nextAttemptAt < options.lingerMs) {
+      const { count } = statements.countGroup.get(group)!;
+      if (count < options.maxBatchSize) return undefined;
+    }
+    const rows = statements.selectGroup.all(group);
+    const first = rows[0];
+    if (!first) return undefined;
+    const batchId = randomUUID();
+    statements.addClaims.run({ ids: JSON.stringify(rows.map((row) => row.id)) });
+    const destination = JSON.parse(first.destination) as Record<string, unknown>;
+    const claimed = new Map<string, ClaimedRow>();
+    const activations = rows.map((row): ClaimedActivation => {
+      const keyText = keyTextOf(options.connectorId, oldest.destinationKey, row.profileId);
+      const claimedRow = { id: row.id, keyText, markedInFlight: false };
+      claimed.set(row.profileId, claimedRow);
+      this.#flying.set(keyText, Object.assign(claimedRow, { batchId }));
+
+      return {
+        key: row.profileId,
+        connectorId: options.connectorId,
+        destination,
+        destinationKey: oldest.destinationKey,
+        profileId: row.profileId,
+        operation: oldest.operation,
+        profile: JSON.parse(row.profile) as ClaimedActivation['profile'],
+        attempts: row.attempts,
+        enqueuedAt: row.enqueuedAt,
+      };
+    });
+    this.#claims.set(batchId, claimed);
+
+    return {
+      batchId,
+      connectorId: options.connectorId,
+      destinationKey: oldest.destinationKey,
+      destination,
+      operation: oldest.operation,
+      activations,
+    };
+  }
+
+  override async settle(
+    batch: ClaimedBatch,
+    settlements: Settlement[],
+    trx: Transaction<Database>,
+  ): Promise<void> {
+    const claimed = this.#claims.get(batch.batchId);
+    // A batch read back with heldBatch() has its rows marked in flight under its batch id.
+    if (!claimed) return super.settle(batch, settlements, trx);
+    const statements = this.#statements;
+    const removed: number[] = [];
+    const holding: number[] = [];
+    const retried: { settlement: Settlement & { action: 'retry' }; id: number }[] = [];
+    for (const settlement of settlements) {
+      const row = claimed.get(settlement.key);
+      if (!row) continue;
+      // A newer state waits in its own row: a retry or release of this one is dropped.
+      if (settlement.action === 'done' || (row.markedInFlight && settlement.action !== 'hold'))
+        removed.push(row.id);
+      else if (settlement.action === 'hold') holding.push(row.id);
+      else if (settlement.action === 'retry') retried.push({ settlement, id: row.id });
+      // A release of an unmarked row needs no write: the row never stopped waiting.
+    }
+    statements.deleteRows.run({ ids: JSON.stringify(removed) });
+    if (holding.length > 0)
+      statements.holdRows.run({ ids: JSON.stringify(holding), batchId: batch.batchId });
+    for (const [index, slice] of slices(retried).entries()) {
+      if (index > 0) await yieldToEventLoop();
+      const rows = slice.map(({ settlement, id }) => [
+        id,
+        settlement.nextAttemptAt,
+        settlement.lastError,
+      ]);
+      statements.retryRows.run({ rows: JSON.stringify(rows) });
+    }
+    this.#forgetClaim(batch.batchId, claimed);
+  }
+
+  #forgetClaim(batchId: string, claimed: Map<string, ClaimedRow>) {
+    const ids: number[] = [];
+    for (const row of claimed.values()) {
+      ids.push(row.id);
+      this.#flying.delete(row.keyText);
+    }
+    this.#statements.removeClaims.run({ ids: JSON.stringify(ids) });
+    this.#claims.delete(batchId);
+  }
+
+  override async discardWaiting(connectorId: string): Promise<number> {
+    return this.#statements.discardWaiting.run({ connectorId }).changes;
+  }
+
+  override async pendingRetry(connectorId: string): Promise<number> {
+    return this.db
+      .connection()
+      .execute(async () => this.#statements.countRetries.get({ connectorId })!.count);
+  }
+
+  /** Forgets this process's claims, then returns rows marked in flight as the SQL queue does. */
+  override async recover(): Promise<number> {
+    let released = 0;
+    await this.db.transaction().execute(async () => {
+      for (const [batchId, claimed] of this.#claims) {
+        for (const row of claimed.values()) if (!row.markedInFlight) released += 1;
+        this.#forgetClaim(batchId, claimed);
+      }
+    });
+
+    return released + (await super.recover());
+  }
+}
