@@ -29,13 +29,14 @@ export function splitUsersRequests(
   let current = new RequestBuilder();
 
   for (const [key, rows] of groupRowsByKey(data, keys)) {
-    if (current.rowCount + current.countNewRows(rows) > maxRows && current.rowCount > 0) {
+    const ids = rows.map(rowId);
+    if (current.rowCount + current.countNewRows(ids) > maxRows && current.rowCount > 0) {
       requests.push(current.build());
       current = new RequestBuilder();
     }
 
-    if (current.rowCount + current.countNewRows(rows) <= maxRows) {
-      current.add(key, rows);
+    if (current.rowCount + current.countNewRows(ids) <= maxRows) {
+      current.add(key, rows, ids);
       continue;
     }
 
@@ -46,7 +47,8 @@ export function splitUsersRequests(
         requests.push(current.build());
         current = new RequestBuilder();
       }
-      current.add(key, distinctRows.slice(start, start + maxRows));
+      const slice = distinctRows.slice(start, start + maxRows);
+      current.add(key, slice, slice.map(rowId));
     }
   }
 
@@ -64,23 +66,22 @@ class RequestBuilder {
     return this.#data.length;
   }
 
-  /** Returns how many of `rows` this request does not have yet, counting repeats once. */
-  countNewRows(rows: readonly string[][]): number {
+  /** Returns how many of the rows with these ids this request does not have yet, counting repeats once. */
+  countNewRows(ids: readonly string[]): number {
+    if (ids.length === 1) return this.#rowIds.has(ids[0]!) ? 0 : 1;
     const newIds = new Set<string>();
-    for (const row of rows) {
-      const id = rowId(row);
-      if (!this.#rowIds.has(id)) newIds.add(id);
-    }
+    for (const id of ids) if (!this.#rowIds.has(id)) newIds.add(id);
     return newIds.size;
   }
 
-  add(key: string, rows: readonly string[][]): void {
-    for (const row of rows) {
-      const id = rowId(row);
-      if (this.#rowIds.has(id)) continue;
+  /** Adds the rows this request does not have yet; `ids[i]` is the `rowId` of `rows[i]`. */
+  add(key: string, rows: readonly string[][], ids: readonly string[]): void {
+    rows.forEach((row, index) => {
+      const id = ids[index]!;
+      if (this.#rowIds.has(id)) return;
       this.#rowIds.add(id);
       this.#data.push(row);
-    }
+    });
     this.#keys.push(key);
   }
 
