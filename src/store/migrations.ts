@@ -6,6 +6,7 @@ import { createDeliveryTables } from './migrations/0003-delivery.js';
 import { createProfileTables } from './migrations/0004-profiles-audiences-journeys.js';
 import { createScaleOutTables } from './migrations/0007-scale-out.js';
 import { createTokenTables } from './migrations/0008-api-tokens.js';
+import { createActivationClaimsTable } from './migrations/0009-activation-claims.js';
 
 /**
  * Versioned schema migrations, run in order at start. Each is written with Kysely's schema
@@ -147,6 +148,11 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
     '0008_api_tokens': {
       async up(db: Kysely<unknown>) {
         await createTokenTables(db);
+      },
+    },
+    '0009_activation_claims': {
+      async up(db: Kysely<unknown>) {
+        await createActivationClaimsTable(db, dialect);
       },
     },
   };

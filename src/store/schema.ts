@@ -24,6 +24,7 @@ export interface Database {
   held_activations: HeldActivationTable;
   queue_gauges: QueueGaugeTable;
   api_tokens: ApiTokenTable;
+  activation_claims: ActivationClaimTable;
 }
 
 export interface ConnectorTable {
@@ -252,6 +253,14 @@ export interface QueueGaugeTable {
   /** Retry age shifts after pauses, as JSON: `[{ before, ms }]`. */
   age_shifts: Generated<string>;
   updated_at: number;
+}
+
+/** A batch the embedded queue has out; its rows are listed only in memory. */
+export interface ActivationClaimTable {
+  batch_id: string;
+  connector_id: string;
+  activations: number;
+  claimed_at: number;
 }
 
 /** `admin` may change configuration; `viewer` may only read. */

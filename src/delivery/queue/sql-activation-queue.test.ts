@@ -75,6 +75,17 @@ describe('SQLite activation queue', () => {
     expect((await reopened.queue.heldBatch(held!.batchId))?.activations[0]?.profileId).toBe('p2');
     await reopened.dispose();
   });
+
+  it('fails a claim when the store takes no writes, and leaves nothing claimed', async () => {
+    const subject = await openQueue();
+    await subject.queue.enqueue([activation('p1')], 1);
+    subject.store.sqlite!.pragma('query_only = ON');
+
+    await expect(claimAll(subject.queue)).rejects.toThrow(/readonly/i);
+    subject.store.sqlite!.pragma('query_only = OFF');
+    expect((await claimAll(subject.queue))?.activations[0]?.profileId).toBe('p1');
+    await subject.dispose();
+  });
 });
 
 function activation(profileId: string) {

@@ -38,6 +38,18 @@ interface ClaimedRow {
   markedInFlight: boolean;
 }
 
+/** The destination as JSON, serialized once per connector and destination key. */
+function destinationJson(cache: Map<string, string>, request: ActivationRequest): string {
+  const cacheKey = `${request.connectorId}\u0001${request.destinationKey}`;
+  let json = cache.get(cacheKey);
+  if (json === undefined) {
+    json = JSON.stringify(request.destination);
+    cache.set(cacheKey, json);
+  }
+
+  return json;
+}
+
 function keyTextOf(connectorId: string, destinationKey: string, profileId: string): string {
   return `${connectorId}\u0001${destinationKey}\u0001${profileId}`;
 }
@@ -72,49 +84,68 @@ export class SqliteActivationQueue extends SqlActivationQueue {
   override async enqueue(requests: ActivationRequest[], now: number): Promise<void> {
     if (requests.length === 0) return;
     const destinations = new Map<string, string>();
-    await this.db.transaction().execute(async () => {
-      for (const [index, slice] of slices(requests).entries()) {
-        if (index > 0) await yieldToEventLoop();
-        this.#markSuperseded(slice);
-        const rows = slice.map((request) => {
-          const destinationId = `${request.connectorId}\u0001${request.destinationKey}`;
-          let destination = destinations.get(destinationId);
-          if (destination === undefined) {
-            destination = JSON.stringify(request.destination);
-            destinations.set(destinationId, destination);
-          }
-
-          return [
+    const marked: ClaimedRow[] = [];
+    try {
+      await this.db.transaction().execute(async () => {
+        for (const [index, slice] of slices(requests).entries()) {
+          if (index > 0) await yieldToEventLoop();
+          marked.push(...this.#markSuperseded(slice));
+          const rows = slice.map((request) => [
             request.connectorId,
             request.destinationKey,
-            destination,
+            destinationJson(destinations, request),
             request.profileId,
             request.operation,
             JSON.stringify(request.profile),
-          ];
-        });
-        this.#statements.upsertWaiting.run({ rows: JSON.stringify(rows), now });
-      }
-    });
+          ]);
+          this.#statements.upsertWaiting.run({ rows: JSON.stringify(rows), now });
+        }
+      });
+    } catch (error) {
+      // The marks rolled back with the transaction.
+      for (const row of marked) row.markedInFlight = false;
+      throw error;
+    }
   }
 
   /**
    * Marks the claimed rows of keys that get a newer state in flight, so the upsert that follows
    * adds a second, waiting row instead of overwriting the one being sent.
    */
-  #markSuperseded(requests: ActivationRequest[]) {
-    if (this.#flying.size === 0) return;
+  #markSuperseded(requests: ActivationRequest[]): ClaimedRow[] {
+    const marked: ClaimedRow[] = [];
+    if (this.#flying.size === 0) return marked;
     for (const request of requests) {
       const keyText = keyTextOf(request.connectorId, request.destinationKey, request.profileId);
       const row = this.#flying.get(keyText);
       if (!row || row.markedInFlight) continue;
       this.#statements.markInFlight.run({ id: row.id, batchId: row.batchId });
       row.markedInFlight = true;
+      marked.push(row);
     }
+
+    return marked;
   }
 
+  /**
+   * Claims in a transaction that also writes the batch's row in `activation_claims`, so a store
+   * that cannot take writes fails the claim before anything is sent. The claim is kept in
+   * memory as it is made, so an enqueue never overwrites a claimed row, and dropped again when
+   * the transaction fails.
+   */
   override async claim(options: ClaimOptions): Promise<ClaimedBatch | undefined> {
-    return this.db.transaction().execute(async () => this.#claimNow(options));
+    let batch: ClaimedBatch | undefined;
+    try {
+      return await this.db.transaction().execute(async () => {
+        batch = this.#claimNow(options);
+
+        return batch;
+      });
+    } catch (error) {
+      const claimed = batch && this.#claims.get(batch.batchId);
+      if (claimed) this.#forgetInMemory(batch!.batchId, claimed);
+      throw error;
+    }
   }
 
   #claimNow(options: ClaimOptions): ClaimedBatch | undefined {
@@ -131,6 +162,12 @@ export class SqliteActivationQueue extends SqlActivationQueue {
     if (!first) return undefined;
     const batchId = randomUUID();
     statements.addClaims.run({ ids: JSON.stringify(rows.map((row) => row.id)) });
+    statements.journalClaim.run({
+      batchId,
+      connectorId: options.connectorId,
+      activations: rows.length,
+      claimedAt: options.now,
+    });
     const destination = JSON.parse(first.destination) as Record<string, unknown>;
     const claimed = new Map<string, ClaimedRow>();
     const activations = rows.map((row): ClaimedActivation => {
@@ -200,13 +237,16 @@ export class SqliteActivationQueue extends SqlActivationQueue {
     this.#forgetClaim(batch.batchId, claimed);
   }
 
+  /** Ends a claim in the store and in memory, inside the caller's transaction. */
   #forgetClaim(batchId: string, claimed: Map<string, ClaimedRow>) {
-    const ids: number[] = [];
-    for (const row of claimed.values()) {
-      ids.push(row.id);
-      this.#flying.delete(row.keyText);
-    }
+    const ids = [...claimed.values()].map((row) => row.id);
     this.#statements.removeClaims.run({ ids: JSON.stringify(ids) });
+    this.#statements.clearClaim.run({ batchId });
+    this.#forgetInMemory(batchId, claimed);
+  }
+
+  #forgetInMemory(batchId: string, claimed: Map<string, ClaimedRow>) {
+    for (const row of claimed.values()) this.#flying.delete(row.keyText);
     this.#claims.delete(batchId);
   }
 
@@ -228,6 +268,8 @@ export class SqliteActivationQueue extends SqlActivationQueue {
         for (const row of claimed.values()) if (!row.markedInFlight) released += 1;
         this.#forgetClaim(batchId, claimed);
       }
+      // Rows of a previous process: its claims ended with it.
+      this.#statements.clearAllClaims.run();
     });
 
     return released + (await super.recover());

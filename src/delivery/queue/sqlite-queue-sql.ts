@@ -40,6 +40,11 @@ export interface SqliteQueueStatements {
   holdRows: Statement<[{ ids: string; batchId: string }]>;
   retryRows: Statement<[{ rows: string }]>;
   discardWaiting: Statement<[{ connectorId: string }]>;
+  journalClaim: Statement<
+    [{ batchId: string; connectorId: string; activations: number; claimedAt: number }]
+  >;
+  clearClaim: Statement<[{ batchId: string }]>;
+  clearAllClaims: Statement<[]>;
   countRetries: Statement<[{ connectorId: string }], { count: number }>;
 }
 
@@ -115,6 +120,11 @@ export function prepareSqliteQueueStatements(
       `delete from activations where connector_id = @connectorId and in_flight = 0
         and ${unclaimed}`,
     ),
+    journalClaim: sqlite.prepare(`
+      insert into activation_claims (batch_id, connector_id, activations, claimed_at)
+      values (@batchId, @connectorId, @activations, @claimedAt)`),
+    clearClaim: sqlite.prepare('delete from activation_claims where batch_id = @batchId'),
+    clearAllClaims: sqlite.prepare('delete from activation_claims'),
     countRetries: sqlite.prepare(`
       select count(*) as count from activations
       where connector_id = @connectorId and in_flight = 0 and attempts > 0 and ${unclaimed}`),
