@@ -74,7 +74,8 @@ describe('a worker that starts while another delivers every busy connector', () 
       await createHookAudience(name);
       connections.push({ connectorId: String(connector.id), settings: { audience: name } });
     }
-    await simulator.fault({ partner: 'webhook', mode: 'delay', delayMs: 300 });
+    // Slow enough that the backlog outlasts a worker start and a lease renewal on a loaded machine.
+    await simulator.fault({ partner: 'webhook', mode: 'delay', delayMs: 800 });
     await call('POST', '/audiences', {
       name: 'Everyone',
       rule: { attribute: 'segment', op: 'eq', value: 'busy' },
