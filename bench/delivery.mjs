@@ -1,8 +1,7 @@
 // Scenarios 2 to 4: audience drain, steady load and backlog, against the simulator in its own
 // process. Activations enter through the engine in requests of 10,000, as an audience does.
-import { statSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { mb, percentile, startBenchService, trackPeakRss, waitUntil } from './support.mjs';
+import { storeBytes } from './stores.mjs';
 
 function activations(connectorId, audienceId, from, count, operation = 'add') {
   const requests = [];
@@ -20,8 +19,8 @@ function activations(connectorId, audienceId, from, count, operation = 'add') {
   return requests;
 }
 
-async function setUp(simulator, settings = {}) {
-  const bench = await startBenchService();
+async function setUp(simulator, env, settings = {}) {
+  const bench = await startBenchService(env);
   const audience = await simulator.control('POST', '/audiences', {
     partner: 'meta',
     name: 'bench',
@@ -36,17 +35,18 @@ async function setUp(simulator, settings = {}) {
   return { bench, audienceId: audience.id, connectorId: connector.id };
 }
 
-async function enqueueAll(engine, connectorId, audienceId, total) {
+async function enqueueAll(engine, connectorId, audienceId, total, onProgress = () => {}) {
   for (let from = 0; from < total; from += 10_000) {
     await engine.enqueue(
       activations(connectorId, audienceId, from, Math.min(10_000, total - from)),
     );
+    onProgress(from + 10_000);
   }
 }
 
 /** Profiles delivered per second from the first activation to the last acknowledgement. */
-export async function benchDrain(simulator, { count }) {
-  const { bench, audienceId, connectorId } = await setUp(simulator);
+export async function benchDrain(simulator, { count, env }) {
+  const { bench, audienceId, connectorId } = await setUp(simulator, env);
   const cpuBefore = process.cpuUsage();
   const started = Date.now();
   const rss = trackPeakRss();
@@ -69,8 +69,8 @@ export async function benchDrain(simulator, { count }) {
 }
 
 /** Latency from a membership change to the partner's acknowledgement at a steady rate. */
-export async function benchSteady(simulator, { perSecond, seconds }) {
-  const { bench, audienceId, connectorId } = await setUp(simulator);
+export async function benchSteady(simulator, { perSecond, seconds, env }) {
+  const { bench, audienceId, connectorId } = await setUp(simulator, env);
   const enqueuedAt = new Map();
   const tickMs = 100;
   const perTick = Math.round((perSecond * tickMs) / 1000);
@@ -111,31 +111,55 @@ export async function benchSteady(simulator, { perSecond, seconds }) {
   };
 }
 
-function directorySize(dir) {
-  return readdirSync(dir).reduce((total, file) => total + statSync(path.join(dir, file)).size, 0);
+/** Resident memory when a tenth, half and all of the backlog is pending, in MB. */
+function rssAtProgress(count) {
+  const marks = [Math.round(count / 10), Math.round(count / 2), count];
+  const samples = [];
+
+  return {
+    samples,
+    check(enqueued) {
+      while (samples.length < marks.length && enqueued >= marks[samples.length])
+        samples.push(mb(process.memoryUsage.rss()));
+    },
+  };
+}
+
+/** The JavaScript heap in use after a full collection, in MB (the process runs --expose-gc). */
+function liveHeapMb() {
+  globalThis.gc?.();
+
+  return mb(process.memoryUsage().heapUsed);
 }
 
 /** Memory and disk with a backlog while the partner is down, then the time to drain it. */
-export async function benchBacklog(simulator, { count }) {
-  const { bench, audienceId, connectorId } = await setUp(simulator, {
+export async function benchBacklog(simulator, { count, env }) {
+  const { bench, audienceId, connectorId } = await setUp(simulator, env, {
     maxAttempts: 100,
     maxRetryAgeHours: 48,
   });
   await simulator.control('POST', '/faults', { partner: 'meta', mode: 'status', status: 503 });
   const rss = trackPeakRss();
+  const progress = rssAtProgress(count);
   const started = Date.now();
-  await enqueueAll(bench.service.engine, connectorId, audienceId, count);
+  await enqueueAll(bench.service.engine, connectorId, audienceId, count, progress.check);
   const enqueueSeconds = (Date.now() - started) / 1000;
+  await waitUntil(
+    async () => (await bench.service.engine.pending()) >= count,
+    10 * 60_000,
+    'the whole backlog to be queued',
+  );
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const peakWhileDown = rss.stop();
-  const diskBytes = directorySize(bench.dataDir);
+  const liveHeapMbWhileDown = liveHeapMb();
+  const diskBytes = await storeBytes(bench, env);
   await simulator.control('DELETE', '/faults');
   // Retries wait up to the backoff cap; new credentials or a PATCH are not needed for a 503.
   const drainStarted = Date.now();
   const drainRss = trackPeakRss();
   await waitUntil(
     async () => (await bench.service.engine.pending()) === 0,
-    60 * 60_000,
+    120 * 60_000,
     'backlog drain',
   );
   const drainSeconds = (Date.now() - drainStarted) / 1000;
@@ -146,7 +170,9 @@ export async function benchBacklog(simulator, { count }) {
   return {
     pending: count,
     enqueueSeconds,
+    rssMbAtProgress: progress.samples,
     peakRssMbWhileDown: mb(peakWhileDown),
+    liveHeapMbWhileDown,
     peakRssMbDraining: mb(peakDraining),
     diskMbPerMillion: mb((diskBytes * 1_000_000) / count),
     drainSeconds,

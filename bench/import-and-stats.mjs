@@ -27,11 +27,11 @@ async function replicateExport(source, rows, target) {
   await once(out, 'finish');
 }
 
-export async function benchImport({ rows, source }) {
+export async function benchImport({ rows, source, env }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'activator-bench-import-'));
   const file = path.join(dir, 'customers.csv');
   await replicateExport(source, rows, file);
-  const bench = await startBenchService();
+  const bench = await startBenchService(env);
   const rss = trackPeakRss();
   const started = Date.now();
   const summary = await bench.api(
@@ -64,8 +64,8 @@ async function timeRequests(api, url, times) {
   return samples.sort((a, b) => a - b);
 }
 
-export async function benchStatistics() {
-  const bench = await startBenchService();
+export async function benchStatistics({ env }) {
+  const bench = await startBenchService(env);
   const connectors = [];
   for (let index = 0; index < 200; index += 1) {
     const connector = await bench.api('POST', '/connectors', {

@@ -1,4 +1,5 @@
 // Renders benchmark results as the Markdown page docs/benchmarks.md, each figure next to its target.
+import { STORE_LABELS } from './stores.mjs';
 const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 function row(scenario, measured, target, verdict) {
@@ -46,92 +47,114 @@ The backlog here is 1,000,000 pending activations, not the scenario's ten millio
 not run; \`--backlog\` sets the size.
 `;
 
-export function renderReport(results, context) {
+const count = (value) => value.toLocaleString('en');
+
+function hashingRow({ pathPerSecond, rawPerSecond, ratio }) {
+  return row(
+    'Hashing path (format + SHA-256, Meta mapping)',
+    `${count(pathPerSecond)} ids/s vs raw ${count(rawPerSecond)} ids/s = ${fixed(ratio * 100)} %`,
+    '≥ 70 % of raw',
+    ratio >= 0.7 ? 'met' : `missed by ${fixed((0.7 - ratio) * 100)} points`,
+  );
+}
+
+function drainRow(drain, label, embedded) {
+  return row(
+    `Audience drain, ${count(drain.profiles)} profiles, ${label}`,
+    `${count(drain.perSecond)} profiles/s; ${fixed(drain.cpuSecondsPerMillion, 1)} CPU s per million; peak RSS ${drain.peakRssMb} MB`,
+    embedded ? '≥ 100,000 profiles/s' : '(no target)',
+    !embedded
+      ? ''
+      : drain.perSecond >= 100_000
+        ? 'met'
+        : `missed: ${fixed((drain.perSecond / 100_000) * 100)} % of target`,
+  );
+}
+
+function steadyRow(steady, label) {
+  return row(
+    `Steady load, ${count(steady.offeredPerSecond)} changes/s offered, ${label}`,
+    `p50 ${steady.p50Ms} ms, p95 ${steady.p95Ms} ms, p99 ${steady.p99Ms} ms`,
+    'p99 < 2 s at 5,000/s',
+    steady.p99Ms < 2000 ? 'met' : `missed: p99 ${fixed(steady.p99Ms / 1000, 1)} s`,
+  );
+}
+
+function backlogRow(backlog, label) {
+  const heapLimit = backlog.heapLimitMb ? `, V8 heap limit ${backlog.heapLimitMb} MB` : '';
+  const atSize = backlog.pending >= 10_000_000 ? '' : ' at this size';
+
+  return row(
+    `Backlog, ${count(backlog.pending)} pending, partner down, ${label}${heapLimit}`,
+    `peak RSS ${backlog.peakRssMbWhileDown} MB (at 10/50/100 % queued: ${backlog.rssMbAtProgress.join('/')} MB; heap in use after a full GC ${backlog.liveHeapMbWhileDown} MB); draining ${backlog.peakRssMbDraining} MB; disk ${backlog.diskMbPerMillion} MB per million; queued in ${fixed(backlog.enqueueSeconds, 1)} s, drained in ${fixed(backlog.drainSeconds, 1)} s`,
+    'RSS < 300 MB at 10 M',
+    backlog.peakRssMbWhileDown < 300 ? `met${atSize}` : `missed${atSize}`,
+  );
+}
+
+function importRow(imported, label) {
+  return row(
+    `Import, ${count(imported.rows)} rows, ${label}`,
+    `${count(imported.rowsPerSecond)} rows/s; peak RSS ${imported.peakRssMb} MB`,
+    '≥ 50,000 rows/s, flat memory',
+    imported.rowsPerSecond >= 50_000
+      ? 'met'
+      : `missed: ${fixed((imported.rowsPerSecond / 50_000) * 100)} % of target`,
+  );
+}
+
+function statisticsRows(statistics, label) {
+  return [
+    row(
+      `Statistics, 90-day graph, 400 days of data, ${label}`,
+      `p50 ${fixed(statistics.stats90P50Ms, 1)} ms, p95 ${fixed(statistics.stats90P95Ms, 1)} ms`,
+      '< 50 ms',
+      statistics.stats90P95Ms < 50 ? 'met' : 'missed',
+    ),
+    row(
+      `Statistics, connector list with 200 connectors, ${label}`,
+      `p50 ${fixed(statistics.list200P50Ms, 1)} ms, p95 ${fixed(statistics.list200P95Ms, 1)} ms`,
+      '(no target)',
+      '',
+    ),
+  ];
+}
+
+/** The table rows of one store's results, in scenario order. */
+function storeRows(results, label, embedded) {
   const rows = [];
-  const { hashing, drain, steady, backlog, import: imported, statistics } = results;
-  if (hashing) {
-    rows.push(
-      row(
-        'Hashing path (format + SHA-256, Meta mapping)',
-        `${hashing.pathPerSecond.toLocaleString('en')} ids/s vs raw ${hashing.rawPerSecond.toLocaleString('en')} ids/s = ${fixed(hashing.ratio * 100)} %`,
-        '≥ 70 % of raw',
-        hashing.ratio >= 0.7 ? 'met' : `missed by ${fixed((0.7 - hashing.ratio) * 100)} points`,
-      ),
-    );
-  }
-  if (drain) {
-    rows.push(
-      row(
-        `Audience drain, ${drain.profiles.toLocaleString('en')} profiles, embedded`,
-        `${drain.perSecond.toLocaleString('en')} profiles/s; ${fixed(drain.cpuSecondsPerMillion, 1)} CPU s per million; peak RSS ${drain.peakRssMb} MB`,
-        '≥ 100,000 profiles/s',
-        drain.perSecond >= 100_000
-          ? 'met'
-          : `missed: ${fixed((drain.perSecond / 100_000) * 100)} % of target`,
-      ),
-    );
-  }
-  if (steady) {
-    rows.push(
-      row(
-        `Steady load, ${steady.offeredPerSecond.toLocaleString('en')} changes/s offered`,
-        `p50 ${steady.p50Ms} ms, p95 ${steady.p95Ms} ms, p99 ${steady.p99Ms} ms`,
-        'p99 < 2 s at 5,000/s',
-        steady.p99Ms < 2000 ? 'met' : `missed: p99 ${fixed(steady.p99Ms / 1000, 1)} s`,
-      ),
-    );
-  }
-  if (backlog) {
-    rows.push(
-      row(
-        `Backlog, ${backlog.pending.toLocaleString('en')} pending, partner down`,
-        `peak RSS ${backlog.peakRssMbWhileDown} MB (draining ${backlog.peakRssMbDraining} MB); disk ${backlog.diskMbPerMillion} MB per million; drain ${fixed(backlog.drainSeconds, 1)} s`,
-        'RSS < 300 MB at 10 M',
-        backlog.peakRssMbWhileDown < 300 ? 'met at this size' : 'missed',
-      ),
-    );
-  }
-  if (imported) {
-    rows.push(
-      row(
-        `Import, ${imported.rows.toLocaleString('en')} rows`,
-        `${imported.rowsPerSecond.toLocaleString('en')} rows/s; peak RSS ${imported.peakRssMb} MB`,
-        '≥ 50,000 rows/s, flat memory',
-        imported.rowsPerSecond >= 50_000
-          ? 'met'
-          : `missed: ${fixed((imported.rowsPerSecond / 50_000) * 100)} % of target`,
-      ),
-    );
-  }
-  if (statistics) {
-    rows.push(
-      row(
-        'Statistics, 90-day graph, 400 days of data',
-        `p50 ${fixed(statistics.stats90P50Ms, 1)} ms, p95 ${fixed(statistics.stats90P95Ms, 1)} ms`,
-        '< 50 ms',
-        statistics.stats90P95Ms < 50 ? 'met' : 'missed',
-      ),
-    );
-    rows.push(
-      row(
-        'Statistics, connector list with 200 connectors',
-        `p50 ${fixed(statistics.list200P50Ms, 1)} ms, p95 ${fixed(statistics.list200P95Ms, 1)} ms`,
-        '(no target)',
-        '',
-      ),
-    );
-  }
+  if (results.hashing) rows.push(hashingRow(results.hashing));
+  if (results.drain) rows.push(drainRow(results.drain, label, embedded));
+  if (results.steady) rows.push(steadyRow(results.steady, label));
+  if (results.backlog) rows.push(backlogRow(results.backlog, label));
+  if (results.cappedBacklog) rows.push(backlogRow(results.cappedBacklog, label));
+  if (results.import) rows.push(importRow(results.import, label));
+  if (results.statistics) rows.push(...statisticsRows(results.statistics, label));
+
+  return rows;
+}
+
+export function renderReport(results, context) {
+  const rows = Object.entries(results).flatMap(([kind, storeResults]) =>
+    storeRows(storeResults, STORE_LABELS[kind], kind === 'embedded'),
+  );
+  const skipped = Object.entries(context.skipped).map(
+    ([kind, reason]) => `Skipped: the ${STORE_LABELS[kind]} scenarios, because ${reason}.`,
+  );
 
   return [
     '# Benchmarks',
     '',
     `Measured on ${context.date} with \`${context.command}\` at commit ${context.commit}, Node.js ${context.node},`,
-    `${context.cpu}, ${context.memoryGb} GiB memory. The partner simulator runs in its own process on the`,
-    'same machine, so it competes with the service for the two cores.',
+    `${context.cpu}, ${context.memoryGb} GiB memory. Each scenario runs in a fresh process. The`,
+    'partner simulator runs in a process of its own on the same machine, so it competes with the',
+    'service for the two cores. "PostgreSQL + NATS" is the scale-out setup in one service process:',
+    'PostgreSQL 127.0.0.1:5432 as the store and the JetStream queue on NATS 127.0.0.1:4222.',
     '',
     '| scenario | measured | target | verdict |',
     '| --- | --- | --- | --- |',
     ...rows,
+    ...(skipped.length > 0 ? ['', ...skipped] : []),
     '',
     ANALYSIS,
   ].join('\n');

@@ -1,24 +1,29 @@
-// `npm run bench`: runs the benchmark scenarios, prints a table and writes docs/benchmarks.md.
-// Options: --only name[,name] (hashing, drain, steady, backlog, import, statistics),
-// --drain N, --backlog N, --import N, --steady-seconds N, --no-write.
-import { execSync } from 'node:child_process';
+// `npm run bench`: runs the benchmark scenarios, each in a fresh process, prints a table and
+// writes docs/benchmarks.md. Options: --only name[,name] (hashing, drain, steady, backlog,
+// import, statistics), --stores embedded[,shared], --drain N, --backlog N, --import N,
+// --shared-drain N, --shared-backlog N, --shared-import N, --steady-seconds N,
+// --capped-heap-mb N (0 skips the backlog run under a V8 heap limit), --no-write.
+import { execSync, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchBacklog, benchDrain, benchSteady } from './delivery.mjs';
-import { benchHashing } from './hashing.mjs';
-import { benchImport, benchStatistics } from './import-and-stats.mjs';
-import { ROOT, startSimulatorProcess } from './support.mjs';
 import { renderReport } from './report.mjs';
+import { prepareStore, sharedStoreUnavailable } from './stores.mjs';
+import { ROOT, startSimulatorProcess } from './support.mjs';
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
+    stores: { type: 'string', default: 'embedded,shared' },
     drain: { type: 'string', default: '1000000' },
     backlog: { type: 'string', default: '1000000' },
     import: { type: 'string', default: '1000000' },
+    'shared-drain': { type: 'string', default: '200000' },
+    'shared-backlog': { type: 'string', default: '200000' },
+    'shared-import': { type: 'string', default: '200000' },
     'steady-seconds': { type: 'string', default: '60' },
+    'capped-heap-mb': { type: 'string', default: '192' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -26,21 +31,77 @@ const only = values.only ? new Set(values.only.split(',')) : undefined;
 const wanted = (name) => !only || only.has(name);
 const source = path.resolve(ROOT, '..', 'shared', 'data', 'customers-10000.csv');
 
+/** Runs one scenario in a child process and returns what it reports. */
+function runScenario(name, options, simulatorUrl, v8Flags = []) {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      path.join(ROOT, 'bench', 'scenario.mjs'),
+      [JSON.stringify({ name, options, simulatorUrl })],
+      { execArgv: ['--expose-gc', ...v8Flags] },
+    );
+    let result;
+    child.on('message', (message) => (result = message));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (result !== undefined) resolve(result);
+      else reject(new Error(`scenario ${name} exited with code ${code} before reporting`));
+    });
+  });
+}
+
+/** The scenarios of one store, with the sizes given for it. */
+async function runStore(kind, simulatorUrl) {
+  const sizes =
+    kind === 'embedded'
+      ? { drain: values.drain, backlog: values.backlog, import: values.import }
+      : {
+          drain: values['shared-drain'],
+          backlog: values['shared-backlog'],
+          import: values['shared-import'],
+        };
+  const results = {};
+  const run = async (name, options, v8Flags) => {
+    const store = await prepareStore(kind);
+    try {
+      return await runScenario(name, { ...options, env: store.env }, simulatorUrl, v8Flags);
+    } finally {
+      await store.remove();
+    }
+  };
+  if (kind === 'embedded' && wanted('hashing'))
+    results.hashing = await run('hashing', { count: 1_000_000 });
+  if (wanted('drain')) results.drain = await run('drain', { count: Number(sizes.drain) });
+  if (wanted('steady')) {
+    const seconds = Number(values['steady-seconds']);
+    results.steady = await run('steady', { perSecond: 5000, seconds });
+  }
+  if (wanted('backlog')) {
+    results.backlog = await run('backlog', { count: Number(sizes.backlog) });
+    const cappedMb = Number(values['capped-heap-mb']);
+    if (kind === 'embedded' && cappedMb > 0) {
+      results.cappedBacklog = await run('backlog', { count: Number(sizes.backlog) }, [
+        `--max-old-space-size=${cappedMb}`,
+      ]);
+      results.cappedBacklog.heapLimitMb = cappedMb;
+    }
+  }
+  if (wanted('import'))
+    results.import = await run('import', { rows: Number(sizes.import), source });
+  if (wanted('statistics')) results.statistics = await run('statistics', {});
+
+  return results;
+}
+
+const stores = values.stores.split(',');
 const results = {};
+const skipped = {};
 const simulator = await startSimulatorProcess();
 try {
-  if (wanted('hashing')) results.hashing = await benchHashing({ count: 1_000_000 });
-  if (wanted('drain')) results.drain = await benchDrain(simulator, { count: Number(values.drain) });
-  if (wanted('steady')) {
-    results.steady = await benchSteady(simulator, {
-      perSecond: 5000,
-      seconds: Number(values['steady-seconds']),
-    });
+  for (const kind of stores) {
+    const unavailable = kind === 'shared' ? await sharedStoreUnavailable() : undefined;
+    if (unavailable) skipped[kind] = unavailable;
+    else results[kind] = await runStore(kind, simulator.url);
   }
-  if (wanted('backlog'))
-    results.backlog = await benchBacklog(simulator, { count: Number(values.backlog) });
-  if (wanted('import')) results.import = await benchImport({ rows: Number(values.import), source });
-  if (wanted('statistics')) results.statistics = await benchStatistics();
 } finally {
   await simulator.stop();
 }
@@ -52,6 +113,7 @@ const context = {
   cpu: `${os.cpus()[0]?.model ?? 'unknown'} x ${os.cpus().length}`,
   memoryGb: Math.round(os.totalmem() / 1_073_741_824),
   date: new Date().toISOString().slice(0, 10),
+  skipped,
 };
 const report = renderReport(results, context);
 process.stdout.write(`${report}\n`);

@@ -30,6 +30,18 @@ export async function startSimulatorProcess() {
     });
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
+  return {
+    ...simulatorClient(url),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Calls the simulator's control API at `url` (a simulator started by another process). */
+export function simulatorClient(url) {
   const control = async (method, route, body) => {
     const response = await fetch(`${url}/_control${route}`, {
       method,
@@ -41,15 +53,7 @@ export async function startSimulatorProcess() {
     return response.status === 204 ? undefined : response.json();
   };
 
-  return {
-    url,
-    control,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url, control };
 }
 
 /** Starts a service on a fresh data directory (or DATABASE_URL when given), with quiet logs. */
