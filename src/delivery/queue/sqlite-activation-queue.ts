@@ -157,7 +157,12 @@ export class SqliteActivationQueue extends SqlActivationQueue {
       const { count } = statements.countGroup.get(group)!;
       if (count < options.maxBatchSize) return undefined;
     }
-    const rows = statements.selectGroup.all(group);
+    // Rows marked in flight are rare (a newer state arrived, or a batch waits for a partner's
+    // confirmation); only then does each waiting row need a look for its key's marked row.
+    const select = statements.anyMarked.get(options)
+      ? statements.selectGroupBehindMarked
+      : statements.selectGroup;
+    const rows = select.all(group);
     const first = rows[0];
     if (!first) return undefined;
     const batchId = randomUUID();

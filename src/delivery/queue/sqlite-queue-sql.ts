@@ -33,7 +33,9 @@ export interface SqliteQueueStatements {
   markInFlight: Statement<[{ id: number; batchId: string }]>;
   oldestWaiting: Statement<[ConnectorAt], OldestWaiting>;
   countGroup: Statement<[GroupAt], { count: number }>;
+  anyMarked: Statement<[{ connectorId: string }], { marked: number }>;
   selectGroup: Statement<[GroupAt], GroupRow>;
+  selectGroupBehindMarked: Statement<[GroupAt], GroupRow>;
   addClaims: Statement<[{ ids: string }]>;
   removeClaims: Statement<[{ ids: string }]>;
   deleteRows: Statement<[{ ids: string }]>;
@@ -60,6 +62,10 @@ export function prepareSqliteQueueStatements(
   const claims = `temp.${claimsTable}`;
   sqlite.exec(`create temp table if not exists ${claimsTable} (id integer primary key)`);
   const unclaimed = `id not in (select id from ${claims})`;
+  const selectWaiting = `
+    select waiting.id, profile_id as profileId, profile, destination, attempts,
+      enqueued_at as enqueuedAt
+    from activations as waiting indexed by activations_ready`;
   const waitingInGroup = `connector_id = @connectorId and destination_key = @destinationKey
     and operation = @operation and in_flight = 0 and next_attempt_at <= @now and ${unclaimed}`;
 
@@ -91,12 +97,13 @@ export function prepareSqliteQueueStatements(
       select count(*) as count from (
         select id from activations indexed by activations_ready
         where ${waitingInGroup} limit @limit)`),
+    anyMarked: sqlite.prepare(`
+      select 1 as marked from activations indexed by activations_ready
+      where connector_id = @connectorId and in_flight = 1 limit 1`),
+    selectGroup: sqlite.prepare(`${selectWaiting} where ${waitingInGroup}
+      order by next_attempt_at limit @limit`),
     // A key whose earlier state is marked in flight waits until that batch settles.
-    selectGroup: sqlite.prepare(`
-      select waiting.id, profile_id as profileId, profile, destination, attempts,
-        enqueued_at as enqueuedAt
-      from activations as waiting indexed by activations_ready
-      where ${waitingInGroup}
+    selectGroupBehindMarked: sqlite.prepare(`${selectWaiting} where ${waitingInGroup}
         and not exists (select 1 from activations as flying
           where flying.connector_id = waiting.connector_id
             and flying.destination_key = waiting.destination_key
