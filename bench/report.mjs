@@ -47,6 +47,27 @@ The backlog here is 1,000,000 pending activations, not the scenario's ten millio
 not run; \`--backlog\` sets the size.
 `;
 
+const RUNNING = `## Running the benchmark
+
+\`npm run bench\` builds nothing: run \`npm run build\` first after a change. It starts the partner
+simulator, then runs every scenario in a process of its own, first on the embedded store and
+then on PostgreSQL with NATS when both answer on 127.0.0.1 (\`BENCH_POSTGRES_URL\`,
+\`BENCH_NATS_URL\` point elsewhere; each scenario gets its own database and stream, dropped
+afterwards). It prints this page and writes it to \`docs/benchmarks.md\` unless \`--no-write\`
+is given. Options:
+
+| option | default | what it sets |
+| --- | --- | --- |
+| \`--only NAME[,NAME]\` | all | hashing, drain, steady, backlog, import, statistics |
+| \`--stores KIND[,KIND]\` | \`embedded,shared\` | the stores to run on |
+| \`--drain N\`, \`--backlog N\`, \`--import N\` | 1,000,000 each | sizes on the embedded store |
+| \`--shared-drain N\`, \`--shared-backlog N\`, \`--shared-import N\` | 200,000 each | sizes on PostgreSQL + NATS |
+| \`--steady-seconds N\` | 60 | length of the steady load at 5,000 changes/s |
+| \`--capped-heap-mb N\` | 192 | V8 heap limit of the second embedded backlog run; 0 skips that run |
+
+Run it on a quiet machine: another process on the two cores changes every figure.
+`;
+
 const count = (value) => value.toLocaleString('en');
 
 function hashingRow({ pathPerSecond, rawPerSecond, ratio }) {
@@ -157,5 +178,6 @@ export function renderReport(results, context) {
     ...(skipped.length > 0 ? ['', ...skipped] : []),
     '',
     ANALYSIS,
+    RUNNING,
   ].join('\n');
 }

@@ -105,11 +105,11 @@ export function trackPeakRss() {
   };
 }
 
-export async function waitUntil(check, timeoutMs, what) {
+export async function waitUntil(check, timeoutMs, what, pollMs = 50) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
