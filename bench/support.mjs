@@ -17,7 +17,9 @@ export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 export async function startSimulatorProcess() {
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, 'bin/activator.js'), 'simulator', '--port', '0'],
+    // The simulator keeps every audience member in memory: ten million need more than V8's
+    // default heap limit.
+    ['--max-old-space-size=12288', path.join(ROOT, 'bin/activator.js'), 'simulator', '--port', '0'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, LOG_LEVEL: 'info' },
