@@ -16,15 +16,20 @@ const IDENTIFYING_KEYS = new Set([
   'MOBILE_ADVERTISER_ID',
 ]);
 
+/** The member keys that have one identifying value: one key, or a set when several share it. */
+type MemberKeys = string | Set<string>;
+
 /**
  * Members of one partner audience. A row that shares an identifying value (email, phone,
  * external id, mobile id) with a member replaces that member, so adding the same person twice
  * stores them once. An index from each identifying value to its members lets a removal find
- * every member that shares one with the removed row.
+ * every member that shares one with the removed row. The index has one map per identifying key,
+ * because a JavaScript Map holds at most 2^24 entries and ten million members with two keys
+ * each would exceed that in one map.
  */
 export class AudienceMembers {
   readonly #members = new Map<string, AudienceMember>();
-  readonly #membersByValue = new Map<string, Set<string>>();
+  readonly #membersByValue = new Map<string, Map<string, MemberKeys>>();
   #addsReceived = 0;
 
   get size(): number {
@@ -45,12 +50,7 @@ export class AudienceMembers {
 
     for (const samePerson of this.#membersSharingIdentity(member)) this.#delete(samePerson);
     this.#members.set(memberKey, member);
-    for (const [key, value] of identifyingEntries(member)) {
-      const valueKey = valueKeyOf(key, value);
-      const keys = this.#membersByValue.get(valueKey) ?? new Set<string>();
-      keys.add(memberKey);
-      this.#membersByValue.set(valueKey, keys);
-    }
+    for (const [key, value] of identifyingEntries(member)) this.#index(key, value, memberKey);
 
     return true;
   }
@@ -63,12 +63,36 @@ export class AudienceMembers {
     return matches.size;
   }
 
+  #index(key: string, value: string, memberKey: string): void {
+    let byValue = this.#membersByValue.get(key);
+    if (!byValue) {
+      byValue = new Map();
+      this.#membersByValue.set(key, byValue);
+    }
+    const keys = byValue.get(value);
+    if (keys === undefined) byValue.set(value, memberKey);
+    else if (typeof keys === 'string') byValue.set(value, new Set([keys, memberKey]));
+    else keys.add(memberKey);
+  }
+
+  #unindex(key: string, value: string, memberKey: string): void {
+    const byValue = this.#membersByValue.get(key);
+    const keys = byValue?.get(value);
+    if (!byValue || keys === undefined) return;
+    if (typeof keys === 'string') {
+      if (keys === memberKey) byValue.delete(value);
+      return;
+    }
+    keys.delete(memberKey);
+    if (keys.size === 0) byValue.delete(value);
+  }
+
   #membersSharingIdentity(row: AudienceMember): Set<string> {
     const matches = new Set<string>();
     for (const [key, value] of identifyingEntries(row)) {
-      for (const memberKey of this.#membersByValue.get(valueKeyOf(key, value)) ?? []) {
-        matches.add(memberKey);
-      }
+      const keys = this.#membersByValue.get(key)?.get(value);
+      if (typeof keys === 'string') matches.add(keys);
+      else for (const memberKey of keys ?? []) matches.add(memberKey);
     }
 
     return matches;
@@ -84,12 +108,7 @@ export class AudienceMembers {
     if (!member) return;
 
     this.#members.delete(memberKey);
-    for (const [key, value] of identifyingEntries(member)) {
-      const valueKey = valueKeyOf(key, value);
-      const keys = this.#membersByValue.get(valueKey);
-      keys?.delete(memberKey);
-      if (keys?.size === 0) this.#membersByValue.delete(valueKey);
-    }
+    for (const [key, value] of identifyingEntries(member)) this.#unindex(key, value, memberKey);
   }
 }
 
@@ -101,10 +120,6 @@ function memberKeyOf(member: AudienceMember): string {
   const entries = Object.entries(member).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
   return JSON.stringify(entries);
-}
-
-function valueKeyOf(key: string, value: string): string {
-  return JSON.stringify([key, value]);
 }
 
 function identifyingEntries(member: AudienceMember): [string, string][] {
