@@ -215,8 +215,12 @@ function toMadidValue(value: string): string | undefined {
  * give the same digest.
  */
 export function normalizeEmail(value: string): string {
-  return value.normalize('NFC').trim().toLowerCase();
+  // An ASCII address has nothing to compose, and most addresses are ASCII.
+  const composed = ASCII_PATTERN.test(value) ? value : value.normalize('NFC');
+  return composed.trim().toLowerCase();
 }
+
+const ASCII_PATTERN = /^[\x00-\x7f]*$/;
 
 /**
  * The `(0)` that international formats such as `+44 (0)20 ...` put where national dialing needs
@@ -235,8 +239,12 @@ const TRUNK_PREFIX_PATTERN = /\(\s*0\s*\)/g;
  * needs per-country numbering data.
  */
 export function normalizePhone(value: string): string {
+  // E.164 from ingest: a country code never starts with 0, so only the `+` goes.
+  if (E164_PATTERN.test(value)) return value.slice(1);
   return value.replace(TRUNK_PREFIX_PATTERN, '').replace(/\D/g, '').replace(/^0+/, '');
 }
+
+const E164_PATTERN = /^\+[1-9]\d*$/;
 
 /**
  * Lowercases a first or last name, removes punctuation and collapses whitespace to single spaces.
