@@ -9,51 +9,77 @@ function row(scenario, measured, target, verdict) {
 // Findings of the profiles, printed with the figures. Update them when a fix changes the picture.
 const ANALYSIS = `## What limits the missed targets
 
-Drain. Before commit c3aa34a each claim grouped every waiting row and sorted a destination by
-id, synchronously in better-sqlite3. At a million waiting activations the event loop stalled for
-seconds, and partner request timers fired while responses waited. The drain ran at about
-11,000 profiles/s (73 CPU s per million at 200,000). A claim now reads the oldest waiting
-activation through the ready index, counts its group only up to the batch size and takes the
-batch in next-attempt order, so each read stops early. Enqueue, the ledger and the return of
-failed rows run one prepared statement per row on SQLite instead of statements with thousands
-of bound values compiled by Kysely. At 200,000 profiles that gave 28,433 profiles/s and 35.7 CPU
-s per million. What remains is the write work itself. Each activation is inserted with its destination and
-profile as JSON into a table with four indexes, updated when claimed and deleted when settled,
-and its ledger row is upserted. All of it runs on one core while the simulator takes the other.
-The next steps are a narrow claim record kept apart from the payload, and a payload stored once
-per batch.
+Notes on this run. A simulator left over from an aborted run (9 GB, still collecting garbage)
+shared the cores during the hashing, drain and steady scenarios; it was stopped during the
+backlog scenario. On a quiet machine at the same commit,
+\`npm run bench -- --only drain --stores embedded --no-write\` measured 34,460 profiles/s and
+29.4 CPU s per million, and commit c7f8ed0 (below) raised the hashing path to 65 and 68 % in two
+runs of \`npm run bench -- --only hashing --stores embedded --no-write\`.
 
-- Drain and backlog: bound by the SQL writes above; the partner simulator shares the two cores.
-  Backlog memory grows with the number of pending rows during enqueue because a request of
-  10,000 activations is materialized at once, and the SQLite page cache grows with the file.
-- Drain memory: peak RSS grew with the drained count in the last run (918 MB at 1,000,000
-  against 372 MB at 200,000). The cause is not found yet; the backlog scenario, which enqueues
-  as many rows, peaked lower, so the suspect is state kept per delivered batch.
+Drain, embedded. Profiles taken with \`node --cpu-prof\` of a one-million drain pointed to these
+fixes in this round (25,980 profiles/s and 38.3 CPU s per million before them):
+
+- A claim updated every claimed row, and \`in_flight\` and \`batch_id\` sit in three indexes: about
+  20 µs a row. Claimed ids now go to a temporary table on the SQLite connection, with one
+  journal row per batch, so a full disk still stops a claim before anything is sent (commits
+  da1b112, 4087815). The claim costs about 5 µs a row.
+- At every delivery tick, \`connectorsWithWork()\` ran a DISTINCT over every waiting row: 80 ms at
+  a million. It now walks the connector ids through the key index (0.1 ms).
+- The Meta request split serialized each row twice; the benchmark's own wait counted the queue
+  every 50 ms, and a count reads every row (40 ms at six million).
+
+What remains is the cost of writing each profile durably. Per profile, the queue inserts a row
+(four B-trees) and deletes it, and the ledger upserts a row (three B-trees). Measured one
+statement per slice of rows on this machine: enqueue 8 µs, claim 5 to 7 µs, ledger 8 µs,
+delete 4 µs and commit 3 µs a row. A bare insert of an activation row into a table without
+indexes already takes 3 to 5 µs here. The target, 100,000 profiles/s, leaves 10 µs of the main
+thread per profile for all of it, SHA-256 of two identifiers (about 2 µs) included, while the
+simulator takes the other core. That does not fit a store that writes rows per profile on this
+machine. The next step would keep the payload once per enqueued request (a segment of up to
+10,000 activations) with the per-key coalescing index in memory, and record the ledger per
+batch.
+
+Backlog, embedded. Ten million pending: resident memory 232, 275 and 251 MB at a tenth, half and
+all of the backlog queued, and 34 MB of JavaScript heap in use after a full collection, so
+memory does not grow with the backlog. The peaks (418 MB while the partner was down, 513 MB
+draining) are garbage that V8 collects only when its heap grows: each claim of 10,000 parses
+their profiles, and the partner rejects the batch. A V8 heap limit lowers them: a one-off probe
+of one million with \`--max-old-space-size=128\` stayed between 182 and 207 MB.
+\`--capped-heap-mb\` repeats the backlog scenario under such a limit (left out of this run to save
+time). Disk: 362 MB per million. The drain after the partner came back took 309 s (32,000
+profiles/s), backoff waits included.
+
+PostgreSQL + NATS. The drain reached 6,401 profiles/s with 129 CPU s per million: each
+activation is a JetStream publish, a delivered message, an acknowledgement and a ledger upsert
+over the network to PostgreSQL. Memory grows with the backlog here: 218, 497 and 777 MB at a
+tenth, half and all of 200,000 queued, with 224 MB of heap in use. The delivering process stages
+up to 1,000,000 unacknowledged messages per connector (\`max_ack_pending\`), so it holds the whole
+backlog while the partner is down. A smaller bound would cap memory, but retries waiting for
+their backoff count against it and would stop a connector's other destinations; that trade-off
+is not settled.
+
 - Import: rows are read in batches, their phone numbers parsed on a worker thread, and profiles
-  stored 20,000 a transaction with a prepared multi-row upsert in id order. Per-thread CPU
-  counters of one run gave 68 µs of CPU per row. The main thread took 33 (csv-parse,
-  normalization, the upserts), the phone number worker about 27 and V8's garbage collector
-  threads 8. Two cores therefore cap it near 30,000 rows/s, which this run reached.
-  libphonenumber-js needs about 12 µs per number with the max metadata, partly because it
-  builds a new RegExp for every pattern it tests (a copy patched to reuse them needed about
-  8 µs). The target needs cheaper phone number parsing or more cores. Memory is flat in the file
-  size; the worker and the larger batches raise it from about 260 MB to 400–480 MB.
-- Hashing: 69 to 72 % of raw SHA-256 across runs; the margin to the 70 % target is within the
-  run-to-run noise of this machine.
-- Steady load: the offered rate is what the benchmark's enqueue loop reached in the same
-  process; the latency figures hold for that rate.
-
-The backlog here is 1,000,000 pending activations, not the scenario's ten million, which was
-not run; \`--backlog\` sets the size.
+  stored 20,000 a transaction. Per-thread CPU counters of an earlier run gave 68 µs of CPU per
+  row. The main thread took 33 (csv-parse, normalization, the upserts), the phone number worker
+  about 27 and V8's collector threads 8. Two cores therefore cap it near 30,000 rows/s, and the
+  earlier run reached 30,071. libphonenumber-js needs about 12 µs per number with the max
+  metadata, partly because it builds a new RegExp for every pattern it tests. This run measured 23,782 rows/s
+  with no change to the import path; the cause of the difference is not found. Memory is flat in
+  the file size.
+- Hashing: the path normalizes each value, builds Meta's rows and hashes; the raw side only
+  hashes. Before commit c7f8ed0 every email went through \`normalize('NFC')\` and every phone
+  through three replaces; ASCII emails and E.164 phones now skip them.
+- Steady load: met on both stores; the offered rate is what the benchmark's enqueue loop
+  reached in the same process.
 `;
 
 const RUNNING = `## Running the benchmark
 
 \`npm run bench\` builds nothing: run \`npm run build\` first after a change. It starts the partner
-simulator, then runs every scenario in a process of its own, first on the embedded store and
-then on PostgreSQL with NATS when both answer on 127.0.0.1 (\`BENCH_POSTGRES_URL\`,
-\`BENCH_NATS_URL\` point elsewhere; each scenario gets its own database and stream, dropped
-afterwards). It prints this page and writes it to \`docs/benchmarks.md\` unless \`--no-write\`
+simulator, then runs every scenario in a process of its own. The embedded store comes first,
+then PostgreSQL with NATS when both answer on 127.0.0.1; \`BENCH_POSTGRES_URL\` and
+\`BENCH_NATS_URL\` point elsewhere. Each scenario gets its own database and stream, dropped
+afterwards. It prints this page and writes it to \`docs/benchmarks.md\` unless \`--no-write\`
 is given. Options:
 
 | option | default | what it sets |

@@ -16,6 +16,7 @@ const SCENARIOS = {
 
 const { name, options, simulatorUrl } = JSON.parse(process.argv[2]);
 const scenario = SCENARIOS[name];
-if (!scenario) throw new Error(`unknown scenario "${name}"; expected one of ${Object.keys(SCENARIOS)}`);
+if (!scenario)
+  throw new Error(`unknown scenario "${name}"; expected one of ${Object.keys(SCENARIOS)}`);
 const result = await scenario(simulatorClient(simulatorUrl), options);
 process.send(result, () => process.exit(0));
