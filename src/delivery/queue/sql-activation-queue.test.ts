@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../log/logger.js';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.js';
+import type { ActivationQueue, ClaimedBatch, Settlement } from './activation-queue.js';
 import { describeActivationQueueContract } from './activation-queue.contract.js';
 import { SqlActivationQueue } from './sql-activation-queue.js';
 import { SqliteActivationQueue } from './sqlite-activation-queue.js';
@@ -86,7 +87,94 @@ describe('SQLite activation queue', () => {
     expect((await claimAll(subject.queue))?.activations[0]?.profileId).toBe('p1');
     await subject.dispose();
   });
+
+  it('settles a batch again after its settlement rolled back', async () => {
+    const subject = await openQueue();
+    await subject.queue.enqueue([activation('p1')], 1);
+    const batch = (await claimAll(subject.queue))!;
+    const retry: Settlement = { key: 'p1', action: 'retry', nextAttemptAt: 2, lastError: '{}' };
+
+    await expect(settleThenFail(subject, batch, [retry])).rejects.toThrow(/disk full/);
+    await settle(subject, batch, [retry]);
+    const again = await claimAll(subject.queue);
+
+    expect(again?.activations.map((row) => row.profileId)).toEqual(['p1']);
+    expect(again?.activations[0]?.attempts).toBe(1);
+    await subject.dispose();
+  });
+
+  it('removes a done batch after its settlement rolled back', async () => {
+    const subject = await openQueue();
+    await subject.queue.enqueue([activation('p1')], 1);
+    const batch = (await claimAll(subject.queue))!;
+    const done: Settlement = { key: 'p1', action: 'done' };
+
+    await expect(settleThenFail(subject, batch, [done])).rejects.toThrow(/disk full/);
+    await settle(subject, batch, [done]);
+
+    expect(await subject.queue.pending('c1')).toBe(0);
+    await subject.dispose();
+  });
+
+  it('keeps a newer state enqueued before settled() runs', async () => {
+    const subject = await openQueue();
+    await subject.queue.enqueue([activation('p1')], 1);
+    const batch = (await claimAll(subject.queue))!;
+    await subject.store.db
+      .transaction()
+      .execute((trx) =>
+        subject.queue.settle(
+          batch,
+          [{ key: 'p1', action: 'retry', nextAttemptAt: 2, lastError: '{}' }],
+          trx,
+        ),
+      );
+    await subject.queue.enqueue([{ ...activation('p1'), operation: 'remove' }], 2);
+    await settled(subject.queue, batch);
+    const next = await claimAll(subject.queue);
+
+    expect(next?.operation).toBe('remove');
+    expect(next?.activations[0]?.attempts).toBe(0);
+    expect(await subject.queue.pending('c1')).toBe(1);
+    await subject.dispose();
+  });
+
+  it('claims other groups while a newer state waits behind a held batch', async () => {
+    const subject = await openQueue();
+    await subject.queue.enqueue([activation('p1')], 1);
+    const held = (await claimAll(subject.queue))!;
+    await settle(subject, held, [{ key: 'p1', action: 'hold' }]);
+    await subject.queue.enqueue([{ ...activation('p1'), operation: 'remove' }], 1);
+    await subject.queue.enqueue([activation('p2')], 2);
+    const next = await claimAll(subject.queue);
+
+    expect(next?.operation).toBe('add');
+    expect(next?.activations.map((row) => row.profileId)).toEqual(['p2']);
+    await subject.dispose();
+  });
 });
+
+type OpenedQueue = Awaited<ReturnType<typeof openQueue>>;
+
+async function settle(subject: OpenedQueue, batch: ClaimedBatch, settlements: Settlement[]) {
+  await subject.store.db
+    .transaction()
+    .execute((trx) => subject.queue.settle(batch, settlements, trx));
+  await settled(subject.queue, batch);
+}
+
+/** Runs the step every caller takes once a settlement committed (not all queues have one). */
+async function settled(queue: ActivationQueue, batch: ClaimedBatch) {
+  await queue.settled?.(batch);
+}
+
+/** Settles in a transaction that then fails, as a commit on a full disk does. */
+function settleThenFail(subject: OpenedQueue, batch: ClaimedBatch, settlements: Settlement[]) {
+  return subject.store.db.transaction().execute(async (trx) => {
+    await subject.queue.settle(batch, settlements, trx);
+    throw new Error('disk full');
+  });
+}
 
 function activation(profileId: string) {
   return {

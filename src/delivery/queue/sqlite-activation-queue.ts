@@ -119,7 +119,10 @@ export class SqliteActivationQueue extends SqlActivationQueue {
       const keyText = keyTextOf(request.connectorId, request.destinationKey, request.profileId);
       const row = this.#flying.get(keyText);
       if (!row || row.markedInFlight) continue;
-      this.#statements.markInFlight.run({ id: row.id, batchId: row.batchId });
+      // A claim whose settlement committed stays in memory until settled(), but its row is no
+      // longer claimed, so the upsert may overwrite it.
+      const { changes } = this.#statements.markInFlight.run({ id: row.id, batchId: row.batchId });
+      if (changes === 0) continue;
       row.markedInFlight = true;
       marked.push(row);
     }
@@ -150,18 +153,19 @@ export class SqliteActivationQueue extends SqlActivationQueue {
 
   #claimNow(options: ClaimOptions): ClaimedBatch | undefined {
     const statements = this.#statements;
-    const oldest = statements.oldestWaiting.get(options);
+    // Rows marked in flight are rare (a newer state arrived, or a batch waits for a partner's
+    // confirmation); only then does each waiting row need a look for its key's marked row.
+    const anyMarked = statements.anyMarked.get(options) !== undefined;
+    const oldest = anyMarked
+      ? statements.oldestWaitingBehindMarked.get(options)
+      : statements.oldestWaiting.get(options);
     if (!oldest) return undefined;
     const group = { ...options, ...oldest, limit: options.maxBatchSize };
     if (options.now - oldest.nextAttemptAt < options.lingerMs) {
       const { count } = statements.countGroup.get(group)!;
       if (count < options.maxBatchSize) return undefined;
     }
-    // Rows marked in flight are rare (a newer state arrived, or a batch waits for a partner's
-    // confirmation); only then does each waiting row need a look for its key's marked row.
-    const select = statements.anyMarked.get(options)
-      ? statements.selectGroupBehindMarked
-      : statements.selectGroup;
+    const select = anyMarked ? statements.selectGroupBehindMarked : statements.selectGroup;
     const rows = select.all(group);
     const first = rows[0];
     if (!first) return undefined;
@@ -205,15 +209,25 @@ export class SqliteActivationQueue extends SqlActivationQueue {
     };
   }
 
+  /**
+   * Settles a batch claimed by this process by its row ids. Any other batch, such as one read
+   * back with heldBatch(), settles through the shared SQL path. The claim stays in memory until
+   * settled(), because the caller's transaction may still roll back, and the caller then settles
+   * the same batch again.
+   */
   override async settle(
     batch: ClaimedBatch,
     settlements: Settlement[],
     trx: Transaction<Database>,
   ): Promise<void> {
-    const claimed = this.#claims.get(batch.batchId);
-    // A batch read back with heldBatch() has its rows marked in flight under its batch id.
-    if (!claimed) return super.settle(batch, settlements, trx);
     const statements = this.#statements;
+    let claimed = this.#claims.get(batch.batchId);
+    if (claimed && !statements.claimJournaled.get({ batchId: batch.batchId })) {
+      // An earlier settlement of this batch committed, and settled() has not run yet.
+      this.#forgetInMemory(batch.batchId, claimed);
+      claimed = undefined;
+    }
+    if (!claimed) return super.settle(batch, settlements, trx);
     const removed: number[] = [];
     const holding: number[] = [];
     const retried: { settlement: Settlement & { action: 'retry' }; id: number }[] = [];
@@ -239,19 +253,27 @@ export class SqliteActivationQueue extends SqlActivationQueue {
       ]);
       statements.retryRows.run({ rows: JSON.stringify(rows) });
     }
-    this.#forgetClaim(batch.batchId, claimed);
+    this.#endClaimInStore(batch.batchId, claimed);
   }
 
-  /** Ends a claim in the store and in memory, inside the caller's transaction. */
-  #forgetClaim(batchId: string, claimed: Map<string, ClaimedRow>) {
+  /** Drops the claim from memory once its settlement committed. */
+  async settled(batch: ClaimedBatch): Promise<void> {
+    const claimed = this.#claims.get(batch.batchId);
+    if (claimed) this.#forgetInMemory(batch.batchId, claimed);
+  }
+
+  /** Ends a claim in the store, inside the caller's transaction. */
+  #endClaimInStore(batchId: string, claimed: Map<string, ClaimedRow>) {
     const ids = [...claimed.values()].map((row) => row.id);
     this.#statements.removeClaims.run({ ids: JSON.stringify(ids) });
     this.#statements.clearClaim.run({ batchId });
-    this.#forgetInMemory(batchId, claimed);
   }
 
   #forgetInMemory(batchId: string, claimed: Map<string, ClaimedRow>) {
-    for (const row of claimed.values()) this.#flying.delete(row.keyText);
+    // A later claim of the same key may already have replaced this row in #flying.
+    for (const row of claimed.values()) {
+      if (this.#flying.get(row.keyText) === row) this.#flying.delete(row.keyText);
+    }
     this.#claims.delete(batchId);
   }
 
@@ -271,7 +293,8 @@ export class SqliteActivationQueue extends SqlActivationQueue {
     await this.db.transaction().execute(async () => {
       for (const [batchId, claimed] of this.#claims) {
         for (const row of claimed.values()) if (!row.markedInFlight) released += 1;
-        this.#forgetClaim(batchId, claimed);
+        this.#endClaimInStore(batchId, claimed);
+        this.#forgetInMemory(batchId, claimed);
       }
       // Rows of a previous process: its claims ended with it.
       this.#statements.clearAllClaims.run();

@@ -32,6 +32,7 @@ export interface SqliteQueueStatements {
   upsertWaiting: Statement<[{ rows: string; now: number }]>;
   markInFlight: Statement<[{ id: number; batchId: string }]>;
   oldestWaiting: Statement<[ConnectorAt], OldestWaiting>;
+  oldestWaitingBehindMarked: Statement<[ConnectorAt], OldestWaiting>;
   countGroup: Statement<[GroupAt], { count: number }>;
   anyMarked: Statement<[{ connectorId: string }], { marked: number }>;
   selectGroup: Statement<[GroupAt], GroupRow>;
@@ -46,6 +47,7 @@ export interface SqliteQueueStatements {
     [{ batchId: string; connectorId: string; activations: number; claimedAt: number }]
   >;
   clearClaim: Statement<[{ batchId: string }]>;
+  claimJournaled: Statement<[{ batchId: string }], { journaled: number }>;
   clearAllClaims: Statement<[]>;
   countRetries: Statement<[{ connectorId: string }], { count: number }>;
 }
@@ -68,6 +70,15 @@ export function prepareSqliteQueueStatements(
     from activations as waiting indexed by activations_ready`;
   const waitingInGroup = `connector_id = @connectorId and destination_key = @destinationKey
     and operation = @operation and in_flight = 0 and next_attempt_at <= @now and ${unclaimed}`;
+  const noMarkedRowOfKey = `not exists (select 1 from activations as flying
+      where flying.connector_id = waiting.connector_id
+        and flying.destination_key = waiting.destination_key
+        and flying.profile_id = waiting.profile_id and flying.in_flight = 1)`;
+  const selectOldest = `
+    select destination_key as destinationKey, operation, next_attempt_at as nextAttemptAt
+    from activations as waiting indexed by activations_ready
+    where connector_id = @connectorId and in_flight = 0 and next_attempt_at <= @now
+      and ${unclaimed}`;
 
   return {
     // The waiting row of a key takes the newest desired state, with its attempts reset.
@@ -83,15 +94,15 @@ export function prepareSqliteQueueStatements(
         destination = excluded.destination, attempts = 0,
         next_attempt_at = excluded.next_attempt_at, enqueued_at = excluded.enqueued_at,
         last_error = null`),
-    markInFlight: sqlite.prepare(
-      'update activations set in_flight = 1, batch_id = @batchId where id = @id and in_flight = 0',
-    ),
+    // Changes no row once the claim ended in a committed settlement or rolled back.
+    markInFlight: sqlite.prepare(`
+      update activations set in_flight = 1, batch_id = @batchId
+      where id = @id and in_flight = 0 and id in (select id from ${claims})`),
     // The ready index yields rows in next-attempt order, so these reads stop early.
-    oldestWaiting: sqlite.prepare(`
-      select destination_key as destinationKey, operation, next_attempt_at as nextAttemptAt
-      from activations indexed by activations_ready
-      where connector_id = @connectorId and in_flight = 0 and next_attempt_at <= @now
-        and ${unclaimed}
+    oldestWaiting: sqlite.prepare(`${selectOldest} order by next_attempt_at limit 1`),
+    // A row behind a marked row of its key cannot be claimed, so it must not choose the group.
+    // Otherwise a newer state behind a held batch keeps every other group of the connector waiting.
+    oldestWaitingBehindMarked: sqlite.prepare(`${selectOldest} and ${noMarkedRowOfKey}
       order by next_attempt_at limit 1`),
     countGroup: sqlite.prepare(`
       select count(*) as count from (
@@ -104,10 +115,7 @@ export function prepareSqliteQueueStatements(
       order by next_attempt_at limit @limit`),
     // A key whose earlier state is marked in flight waits until that batch settles.
     selectGroupBehindMarked: sqlite.prepare(`${selectWaiting} where ${waitingInGroup}
-        and not exists (select 1 from activations as flying
-          where flying.connector_id = waiting.connector_id
-            and flying.destination_key = waiting.destination_key
-            and flying.profile_id = waiting.profile_id and flying.in_flight = 1)
+        and ${noMarkedRowOfKey}
       order by next_attempt_at limit @limit`),
     addClaims: sqlite.prepare(`insert into ${claims} (id) select value from json_each(@ids)`),
     removeClaims: sqlite.prepare(
@@ -131,6 +139,9 @@ export function prepareSqliteQueueStatements(
       insert into activation_claims (batch_id, connector_id, activations, claimed_at)
       values (@batchId, @connectorId, @activations, @claimedAt)`),
     clearClaim: sqlite.prepare('delete from activation_claims where batch_id = @batchId'),
+    claimJournaled: sqlite.prepare(
+      'select 1 as journaled from activation_claims where batch_id = @batchId',
+    ),
     clearAllClaims: sqlite.prepare('delete from activation_claims'),
     countRetries: sqlite.prepare(`
       select count(*) as count from activations
