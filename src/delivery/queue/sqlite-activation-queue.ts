@@ -38,7 +38,7 @@ interface ClaimedRow {
   markedInFlight: boolean;
 }
 
-/** The destination as JSON, serialized once per connector and destination key. */
+/** Returns the destination as JSON, serialized once per connector and destination key. */
 function destinationJson(cache: Map<string, string>, request: ActivationRequest): string {
   const cacheKey = `${request.connectorId}\u0001${request.destinationKey}`;
   let json = cache.get(cacheKey);
@@ -63,9 +63,9 @@ let temporaryTables = 0;
  * update that rewrites three indexes in between. A crash loses the temporary table, which
  * returns every claimed row to waiting, as `recover()` does for rows marked in flight.
  *
- * Rows are marked in flight (`in_flight = 1`) only when they must outlive the claim: when a
- * newer state of the same key arrives while its batch is out (the newer state then waits in a
- * second row) and when a batch is held for a partner's confirmation. Batches read back with
+ * Rows are marked in flight (`in_flight = 1`) only when they must outlive the claim. That
+ * happens when a newer state of the same key arrives while its batch is out, and the newer state
+ * then waits in a second row. It also happens when a batch is held for a partner's confirmation. Batches read back with
  * `heldBatch()` settle through the shared SQL path.
  */
 export class SqliteActivationQueue extends SqlActivationQueue {
@@ -153,8 +153,8 @@ export class SqliteActivationQueue extends SqlActivationQueue {
 
   #claimNow(options: ClaimOptions): ClaimedBatch | undefined {
     const statements = this.#statements;
-    // Rows marked in flight are rare (a newer state arrived, or a batch waits for a partner's
-    // confirmation); only then does each waiting row need a look for its key's marked row.
+    // Rows marked in flight are rare: a newer state arrived, or a batch waits for a partner's
+    // confirmation. Only then does each waiting row need a look for its key's marked row.
     const anyMarked = statements.anyMarked.get(options) !== undefined;
     const oldest = anyMarked
       ? statements.oldestWaitingBehindMarked.get(options)
