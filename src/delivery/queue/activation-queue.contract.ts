@@ -150,6 +150,18 @@ export function describeActivationQueueContract(
       expect(await subject.queue.pending('c1')).toBe(1);
     });
 
+    it('claims other groups while a newer state waits behind a held batch', async () => {
+      await subject.queue.enqueue([request('p1')], now);
+      const held = await claimNow();
+      await settle(held!, [{ key: 'p1', action: 'hold' }]);
+      await subject.queue.enqueue([request('p1', { operation: 'remove' })], now);
+      await subject.queue.enqueue([request('p2')], now + 1);
+      const next = await claimNow({ at: now + 1 });
+
+      expect(next?.operation).toBe('add');
+      expect(next?.activations.map((activation) => activation.profileId)).toEqual(['p2']);
+    });
+
     it('holds a retry until its next attempt time', async () => {
       await subject.queue.enqueue([request('p1')], now);
       const first = await claimNow();

@@ -138,20 +138,6 @@ describe('SQLite activation queue', () => {
     expect(await subject.queue.pending('c1')).toBe(1);
     await subject.dispose();
   });
-
-  it('claims other groups while a newer state waits behind a held batch', async () => {
-    const subject = await openQueue();
-    await subject.queue.enqueue([activation('p1')], 1);
-    const held = (await claimAll(subject.queue))!;
-    await settle(subject, held, [{ key: 'p1', action: 'hold' }]);
-    await subject.queue.enqueue([{ ...activation('p1'), operation: 'remove' }], 1);
-    await subject.queue.enqueue([activation('p2')], 2);
-    const next = await claimAll(subject.queue);
-
-    expect(next?.operation).toBe('add');
-    expect(next?.activations.map((row) => row.profileId)).toEqual(['p2']);
-    await subject.dispose();
-  });
 });
 
 type OpenedQueue = Awaited<ReturnType<typeof openQueue>>;

@@ -136,13 +136,27 @@ export class SqlActivationQueue implements ActivationQueue {
    * most the linger time.
    */
   async #readyGroup(options: ClaimOptions) {
+    // A row whose key is still in flight cannot be claimed, so it must not choose the group:
+    // behind a batch held for a partner's confirmation, it would stop every other group.
     const oldest = await this.db
-      .selectFrom('activations')
+      .selectFrom('activations as waiting')
       .select(['destination_key', 'operation', 'next_attempt_at'])
-      .where('connector_id', '=', options.connectorId)
-      .where('in_flight', '=', 0)
-      .where('next_attempt_at', '<=', options.now)
-      .orderBy('next_attempt_at')
+      .where('waiting.connector_id', '=', options.connectorId)
+      .where('waiting.in_flight', '=', 0)
+      .where('waiting.next_attempt_at', '<=', options.now)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('activations as flying')
+              .select('flying.id')
+              .whereRef('flying.connector_id', '=', 'waiting.connector_id')
+              .whereRef('flying.destination_key', '=', 'waiting.destination_key')
+              .whereRef('flying.profile_id', '=', 'waiting.profile_id')
+              .where('flying.in_flight', '=', 1),
+          ),
+        ),
+      )
+      .orderBy('waiting.next_attempt_at')
       .limit(1)
       .executeTakeFirst();
     if (!oldest) return undefined;
