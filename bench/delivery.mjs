@@ -133,7 +133,7 @@ function rssAtProgress(count) {
   };
 }
 
-/** The JavaScript heap in use after a full collection, in MB (the process runs --expose-gc). */
+/** Returns the JavaScript heap in use after a full collection, in MB (needs --expose-gc). */
 function liveHeapMb() {
   globalThis.gc?.();
 

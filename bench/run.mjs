@@ -49,7 +49,7 @@ function runScenario(name, options, simulatorUrl, v8Flags = []) {
   });
 }
 
-/** The scenarios of one store, with the sizes given for it. */
+/** Runs the scenarios of one store with the sizes given for it. */
 async function runStore(kind, simulatorUrl) {
   const sizes =
     kind === 'embedded'

@@ -56,7 +56,7 @@ describe('SQLite activation queue', () => {
     await reopened.dispose();
   });
 
-  it('returns a batch claimed before a crash to waiting, and keeps a held one claimed', async () => {
+  it('requeues lost claims and keeps held ones', async () => {
     const first = await openQueue();
     await first.queue.enqueue([activation('p1')], 1);
     const lost = await claimAll(first.queue);

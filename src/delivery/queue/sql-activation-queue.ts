@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import {
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  sql,
+  type Transaction,
+} from 'kysely';
 import type { ActivationTable, Database } from '../../store/schema.js';
 import type { SqlDialectName } from '../../store/store.js';
 import type {
@@ -15,6 +21,24 @@ import type {
 const CHUNK_SIZE = 1000;
 
 type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Keeps a waiting row (alias `waiting`) only when no row of its key is claimed. */
+function noClaimedRowOfKey({
+  not,
+  exists,
+  selectFrom,
+}: ExpressionBuilder<Database & { waiting: ActivationTable }, 'waiting'>) {
+  return not(
+    exists(
+      selectFrom('activations as flying')
+        .select('flying.id')
+        .whereRef('flying.connector_id', '=', 'waiting.connector_id')
+        .whereRef('flying.destination_key', '=', 'waiting.destination_key')
+        .whereRef('flying.profile_id', '=', 'waiting.profile_id')
+        .where('flying.in_flight', '=', 1),
+    ),
+  );
+}
 
 function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
   const result: T[][] = [];
@@ -93,18 +117,7 @@ export class SqlActivationQueue implements ActivationQueue {
         .where('waiting.operation', '=', group.operation)
         .where('waiting.in_flight', '=', 0)
         .where('waiting.next_attempt_at', '<=', options.now)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('activations as flying')
-                .select('flying.id')
-                .whereRef('flying.connector_id', '=', 'waiting.connector_id')
-                .whereRef('flying.destination_key', '=', 'waiting.destination_key')
-                .whereRef('flying.profile_id', '=', 'waiting.profile_id')
-                .where('flying.in_flight', '=', 1),
-            ),
-          ),
-        )
+        .where(noClaimedRowOfKey)
         // The ready index yields rows in this order, so the scan stops at the batch size.
         .orderBy('waiting.next_attempt_at')
         .limit(options.maxBatchSize)
@@ -144,18 +157,7 @@ export class SqlActivationQueue implements ActivationQueue {
       .where('waiting.connector_id', '=', options.connectorId)
       .where('waiting.in_flight', '=', 0)
       .where('waiting.next_attempt_at', '<=', options.now)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('activations as flying')
-              .select('flying.id')
-              .whereRef('flying.connector_id', '=', 'waiting.connector_id')
-              .whereRef('flying.destination_key', '=', 'waiting.destination_key')
-              .whereRef('flying.profile_id', '=', 'waiting.profile_id')
-              .where('flying.in_flight', '=', 1),
-          ),
-        ),
-      )
+      .where(noClaimedRowOfKey)
       .orderBy('waiting.next_attempt_at')
       .limit(1)
       .executeTakeFirst();
