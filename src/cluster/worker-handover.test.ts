@@ -68,7 +68,9 @@ describe('a worker that starts while another delivers every busy connector', () 
       const connector = await call('POST', '/connectors', {
         type: 'webhook',
         name,
-        settings: { baseUrl: `${simulator.url}/webhook/hooks/${name}` },
+        // One batch at a time: the second batch of each connector waits, so there is always
+        // one left to hand over, however quickly the first worker claims.
+        settings: { baseUrl: `${simulator.url}/webhook/hooks/${name}`, maxConcurrentRequests: 1 },
         credentials: { signingSecret: WEBHOOK_SIMULATOR_SIGNING_SECRET },
       });
       await createHookAudience(name);
