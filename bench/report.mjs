@@ -167,7 +167,7 @@ function statisticsRows(statistics, label) {
   ];
 }
 
-/** The table rows of one store's results, in scenario order. */
+/** Renders the table rows of one store's results, in scenario order. */
 function storeRows(results, label, embedded) {
   const rows = [];
   if (results.hashing) rows.push(hashingRow(results.hashing));

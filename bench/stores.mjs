@@ -1,5 +1,5 @@
 // The stores a scenario runs on: the embedded default (SQLite file, queue in it) and, when the
-// servers answer, PostgreSQL with the JetStream queue. Each shared run gets its own database
+// servers accept connections, PostgreSQL with the JetStream queue. Each shared run gets its own database
 // and stream, removed afterwards.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
@@ -13,7 +13,7 @@ const NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 
 export const STORE_LABELS = { embedded: 'embedded', shared: 'PostgreSQL + NATS' };
 
-/** Says why the shared store cannot run here, or returns undefined when both servers answer. */
+/** Returns why the shared store cannot run here, or undefined when both servers accept connections. */
 export async function sharedStoreUnavailable() {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
   try {

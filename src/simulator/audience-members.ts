@@ -24,8 +24,8 @@ type MemberKeys = string | Set<string>;
  * external id, mobile id) with a member replaces that member, so adding the same person twice
  * stores them once. An index from each identifying value to its members lets a removal find
  * every member that shares one with the removed row. The index has one map per identifying key,
- * because a JavaScript Map holds at most 2^24 entries and ten million members with two keys
- * each would exceed that in one map.
+ * because a JavaScript Map takes at most 2^24 entries. Ten million members with two keys each
+ * would pass that in one map.
  */
 export class AudienceMembers {
   readonly #members = new Map<string, AudienceMember>();

@@ -77,7 +77,7 @@ describe('SQLite activation queue', () => {
     await reopened.dispose();
   });
 
-  it('fails a claim when the store takes no writes, and leaves nothing claimed', async () => {
+  it('fails claims on a read-only store', async () => {
     const subject = await openQueue();
     await subject.queue.enqueue([activation('p1')], 1);
     subject.store.sqlite!.pragma('query_only = ON');
@@ -88,7 +88,7 @@ describe('SQLite activation queue', () => {
     await subject.dispose();
   });
 
-  it('settles a batch again after its settlement rolled back', async () => {
+  it('retries a rolled-back retry settlement', async () => {
     const subject = await openQueue();
     await subject.queue.enqueue([activation('p1')], 1);
     const batch = (await claimAll(subject.queue))!;
@@ -103,7 +103,7 @@ describe('SQLite activation queue', () => {
     await subject.dispose();
   });
 
-  it('removes a done batch after its settlement rolled back', async () => {
+  it('retries a rolled-back done settlement', async () => {
     const subject = await openQueue();
     await subject.queue.enqueue([activation('p1')], 1);
     const batch = (await claimAll(subject.queue))!;
@@ -116,7 +116,7 @@ describe('SQLite activation queue', () => {
     await subject.dispose();
   });
 
-  it('keeps a newer state enqueued before settled() runs', async () => {
+  it('keeps a state enqueued before settled()', async () => {
     const subject = await openQueue();
     await subject.queue.enqueue([activation('p1')], 1);
     const batch = (await claimAll(subject.queue))!;

@@ -14,7 +14,7 @@ import { prepareSqliteQueueStatements, type SqliteQueueStatements } from './sqli
 
 /**
  * Statements on SQLite run synchronously, so long loops let other work run between slices of
- * this many rows; the open transaction keeps the connection meanwhile.
+ * this many rows. The open transaction keeps the connection meanwhile.
  */
 const ROWS_BETWEEN_YIELDS = 500;
 
@@ -131,10 +131,10 @@ export class SqliteActivationQueue extends SqlActivationQueue {
   }
 
   /**
-   * Claims in a transaction that also writes the batch's row in `activation_claims`, so a store
-   * that cannot take writes fails the claim before anything is sent. The claim is kept in
-   * memory as it is made, so an enqueue never overwrites a claimed row, and dropped again when
-   * the transaction fails.
+   * Claims in a transaction that also writes the batch's row in `activation_claims`. A store that
+   * cannot take writes therefore fails the claim before anything is sent. The claim enters
+   * memory as it is made, so an enqueue never overwrites a claimed row, and leaves it when the
+   * transaction fails.
    */
   override async claim(options: ClaimOptions): Promise<ClaimedBatch | undefined> {
     let batch: ClaimedBatch | undefined;
@@ -212,8 +212,8 @@ export class SqliteActivationQueue extends SqlActivationQueue {
   /**
    * Settles a batch claimed by this process by its row ids. Any other batch, such as one read
    * back with heldBatch(), settles through the shared SQL path. The claim stays in memory until
-   * settled(), because the caller's transaction may still roll back, and the caller then settles
-   * the same batch again.
+   * settled(), because the caller's transaction may still roll back. The caller then settles the
+   * same batch again.
    */
   override async settle(
     batch: ClaimedBatch,
