@@ -171,6 +171,8 @@ describe('journeys console', () => {
     const { page, api } = harness;
     await page.getByRole('button', { name: 'Add step' }).click();
     await page.getByRole('menuitem', { name: 'Wait' }).click();
+    // The menu opens over the Save draft button; a click during its exit could miss the button.
+    await page.getByRole('menu').waitFor({ state: 'hidden' });
     expect(await page.getByRole('combobox', { name: 'Step 1: next' }).inputValue()).toBe(
       'Step s2 (wait)',
     );
@@ -181,9 +183,13 @@ describe('journeys console', () => {
     );
     await page.getByRole('button', { name: 'Save draft' }).click();
 
+    // Polls every message on the page, so a failed save shows its error in the assertion.
     await expect
-      .poll(() => page.getByTestId('unpublished-banner').textContent())
-      .toContain('Unpublished changes');
+      .poll(() => page.locator('[role="alert"], [role="status"]').allInnerTexts(), {
+        timeout: 10_000,
+      })
+      .toContainEqual(expect.stringContaining('Unpublished changes'));
+    expect(await page.getByRole('status').textContent()).toBe('Draft saved.');
     const journey = await api<Journey>('GET', `/journeys/${journeyId}`);
     expect(journey.hasUnpublishedChanges).toBe(true);
     expect(journey.draft.steps.map((step) => step.type)).toEqual(['send', 'wait']);
