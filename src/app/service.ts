@@ -87,15 +87,16 @@ export async function createService(
   const catalog = new ConnectorCatalog();
   const secretBox = new SecretBox(secretKey.key, secretKey.previous);
   const metrics = new ActivatorMetrics(logger);
+  const partnerDispatcher = createOutboundDispatcher({
+    allowPrivateDestinations: config.allowPrivateDestinations,
+    httpProxy: config.httpProxy,
+    httpsProxy: config.httpsProxy,
+    noProxy: config.noProxy,
+  });
   const contexts = new ConnectorContextFactory({
     instrument: metrics.instrumentPartnerClient,
     secretBox,
-    dispatcher: createOutboundDispatcher({
-      allowPrivateDestinations: config.allowPrivateDestinations,
-      httpProxy: config.httpProxy,
-      httpsProxy: config.httpsProxy,
-      noProxy: config.noProxy,
-    }),
+    dispatcher: partnerDispatcher,
     allowPrivateDestinations: config.allowPrivateDestinations,
     viaProxy: config.httpProxy !== undefined || config.httpsProxy !== undefined,
   });
@@ -206,6 +207,9 @@ export async function createService(
       await observability.close();
       await topology.close();
       await app.close();
+      // Lets a request still in flight end (at the partner timeout at most), then closes the
+      // idle keep-alive connections, which would otherwise stay open for their idle timeout.
+      await partnerDispatcher.close();
       await store.close();
     },
   };
