@@ -25,13 +25,21 @@ export class ConnectorStage {
   /** Subject to the batch id it is in. */
   readonly flying = new Map<string, string>();
   readonly batches = new Map<string, StagedMessage[]>();
-  /** Messages whose receipt is not yet looked up. */
-  unchecked: StagedMessage[] = [];
+  /** Waiting messages whose receipt is not yet looked up. */
+  readonly unchecked = new Set<StagedMessage>();
   /** Messages the consumer loop has taken from the consumer, delivered ones and delays alike. */
   received = 0;
 
   get size(): number {
     return this.waiting.size;
+  }
+
+  /** Messages counted against the stage limit: waiting ones and members of unsettled batches. */
+  get messageCount(): number {
+    let count = this.waiting.size;
+    for (const members of this.batches.values()) count += members.length;
+
+    return count;
   }
 
   arrive(staged: StagedMessage): Arrival {
@@ -44,7 +52,8 @@ export class ConnectorStage {
     }
     if (current && current.seq > staged.seq) return { kind: 'stale' };
     this.waiting.set(staged.subject, staged);
-    this.unchecked.push(staged);
+    if (current) this.unchecked.delete(current);
+    this.unchecked.add(staged);
 
     return { kind: 'staged', superseded: current };
   }
@@ -52,6 +61,15 @@ export class ConnectorStage {
   /** Drops a waiting message (its outcome is already recorded). */
   drop(staged: StagedMessage): void {
     if (this.waiting.get(staged.subject) === staged) this.waiting.delete(staged.subject);
+    this.unchecked.delete(staged);
+  }
+
+  /** Returns the messages whose receipt is not yet looked up and clears the set. */
+  takeUnchecked(): StagedMessage[] {
+    const unchecked = [...this.unchecked];
+    this.unchecked.clear();
+
+    return unchecked;
   }
 
   /**

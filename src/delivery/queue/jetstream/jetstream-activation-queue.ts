@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   AckPolicy,
   DeliverPolicy,
-  type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
   JetStreamApiError,
@@ -22,6 +21,7 @@ import type {
   ClaimOptions,
   Settlement,
 } from '../activation-queue.js';
+import { BoundedPull } from './bounded-pull.js';
 import { ConnectorStage, type StagedMessage } from './connector-stage.js';
 import { ensureActivationStream, type StreamNames } from './activation-stream.js';
 import {
@@ -40,7 +40,10 @@ export interface JetStreamQueueOptions {
   db: Kysely<Database>;
   logger: Logger;
   names?: Partial<StreamNames>;
-  /** Messages one process stages per connector before it stops pulling more. Default 50,000. */
+  /**
+   * Maximum messages one process keeps per connector, waiting or in claimed batches. It pulls
+   * no more until some settle. Default 50,000.
+   */
   stageLimit?: number;
   /** A delivered message not acknowledged within this time is delivered again. Default 10 min. */
   ackWaitMs?: number;
@@ -52,17 +55,29 @@ const PUBLISH_WINDOW = 1_000;
 const HOLD_RETRY_WITHIN_MS = 1_000;
 const CONSUMER_LIST_TTL_MS = 250;
 const RECEIPT_RETENTION_MS = 7 * 24 * 3_600_000;
+/**
+ * Maximum messages the server delivers to a connector's consumer without an acknowledgement.
+ * A retry handed back with a delay (`nak`) counts against it until it comes due. With a value
+ * near the stage limit, retries waiting for their backoff would fill it, and new activations,
+ * even for other destinations, would wait behind them. Process memory is bounded by
+ * `stageLimit` through the size of each pull request instead.
+ * NOTE: once delayed retries and the messages in the process reach this count, the server
+ * delivers nothing new to the connector until some retries come due.
+ */
+const MAX_ACK_PENDING = 1_000_000;
 
 type AfterCommit = () => Promise<void>;
 
-/** A connector this process delivers: its consumer loop and the messages it holds. */
+/** A connector this process delivers: its pull loop and the messages it keeps. */
 interface Adopted {
   stage: ConnectorStage;
-  messages: ConsumerMessages;
-  loop: Promise<void>;
-  stopped: boolean;
+  pull: BoundedPull;
   ageShifts: AgeShift[];
-  /** Subjects whose latest message is a retry. */
+  /**
+   * Subjects whose latest message is a retry.
+   * NOTE: one entry per key waiting for a retry, roughly 100 bytes each (estimated from a heap
+   * snapshot), so this set grows with a backlog of retries and `stageLimit` does not bound it.
+   */
   retrying: Set<string>;
   /** The retry count last written for the other processes. */
   publishedRetrying: number;
@@ -147,27 +162,37 @@ export class JetStreamActivationQueue implements ActivationQueue {
       stage.flying.set(row.subject, row.batch_id);
     }
     const consumer = await this.js.consumers.get(this.names.stream, name);
-    const messages = await consumer.consume({ max_messages: 1_000 });
     const adopted: Adopted = {
       stage,
-      messages,
-      stopped: false,
+      pull: new BoundedPull({
+        consumer,
+        connectorId,
+        limit: this.options.stageLimit ?? 50_000,
+        heldCount: () => stage.messageCount,
+        onMessage: (message) => {
+          stage.received += 1;
+          this.#arrive(adopted, message);
+        },
+        onStopped: (error) => {
+          this.options.logger.error({ err: error, connectorId }, 'activation consumer stopped');
+          if (this.#adopted.get(connectorId) === adopted) this.#adopted.delete(connectorId);
+        },
+        isConnectionClosed: () => this.options.connection.isClosed(),
+        logger: this.options.logger,
+      }),
       ageShifts: await this.gauges.ageShifts(connectorId),
       retrying: new Set(),
       publishedRetrying: -1,
-      loop: Promise.resolve(),
     };
-    adopted.loop = this.#pull(connectorId, adopted);
     this.#adopted.set(connectorId, adopted);
+    adopted.pull.start();
   }
 
   async abandon(connectorId: string): Promise<void> {
     const adopted = this.#adopted.get(connectorId);
     if (!adopted) return;
     this.#adopted.delete(connectorId);
-    adopted.stopped = true;
-    adopted.messages.stop();
-    await adopted.loop;
+    await adopted.pull.stop();
     for (const [batchId, members] of adopted.stage.batches) this.#retired.set(batchId, members);
   }
 
@@ -180,23 +205,6 @@ export class JetStreamActivationQueue implements ActivationQueue {
       .delete(this.names.stream, this.#consumerName(connectorId))
       .catch(ignoreNotFound);
     this.#ensuredConsumers.delete(connectorId);
-  }
-
-  async #pull(connectorId: string, adopted: Adopted): Promise<void> {
-    const limit = this.options.stageLimit ?? 50_000;
-    try {
-      for await (const message of adopted.messages) {
-        adopted.stage.received += 1;
-        this.#arrive(adopted, message);
-        while (!adopted.stopped && adopted.stage.size >= limit) await sleep(10);
-        if (adopted.stopped) break;
-      }
-    } catch (error) {
-      if (!adopted.stopped) {
-        this.options.logger.error({ err: error, connectorId }, 'activation consumer stopped');
-        this.#adopted.delete(connectorId);
-      }
-    }
   }
 
   #arrive(adopted: Adopted, message: JsMsg): void {
@@ -238,9 +246,8 @@ export class JetStreamActivationQueue implements ActivationQueue {
 
   /** Acknowledges messages whose outcome was recorded before a crash; they are not sent again. */
   async #dropRecorded(stage: ConnectorStage): Promise<void> {
-    if (stage.unchecked.length === 0) return;
-    const unchecked = stage.unchecked;
-    stage.unchecked = [];
+    if (stage.unchecked.size === 0) return;
+    const unchecked = stage.takeUnchecked();
     const recorded = await this.receipts.recorded(unchecked.map((staged) => staged.seq));
     for (const staged of unchecked) {
       if (!recorded.has(staged.seq)) continue;
@@ -500,7 +507,7 @@ export class JetStreamActivationQueue implements ActivationQueue {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(this.options.ackWaitMs ?? 600_000),
-      max_ack_pending: 1_000_000,
+      max_ack_pending: MAX_ACK_PENDING,
       description: connectorId,
     });
     this.#ensuredConsumers.add(connectorId);
