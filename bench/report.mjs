@@ -134,6 +134,14 @@ function steadyRow(steady, label) {
 
 function backlogRow(backlog, label) {
   const heapLimit = backlog.heapLimitMb ? `, V8 heap limit ${backlog.heapLimitMb} MB` : '';
+  if (backlog.failed) {
+    return row(
+      `Backlog, ${count(backlog.pending)} pending, partner down, ${label}${heapLimit}`,
+      `failed: ${backlog.failed}`,
+      'RSS < 300 MB at 10 M',
+      'missed',
+    );
+  }
   const atSize = backlog.pending >= 10_000_000 ? '' : ' at this size';
 
   return row(
