@@ -9,15 +9,17 @@ function row(scenario, measured, target, verdict) {
 // Findings of the profiles, printed with the figures. Update them when a fix changes the picture.
 const ANALYSIS = `## What limits the missed targets
 
-Notes on this run. A simulator left over from an aborted run (9 GB, still collecting garbage)
-shared the cores during the hashing, drain and steady scenarios; it was stopped during the
-backlog scenario. On a quiet machine at the same commit,
-\`npm run bench -- --only drain --stores embedded --no-write\` measured 34,460 profiles/s and
-29.4 CPU s per million, and commit c7f8ed0 (below) raised the hashing path to 65 and 68 % in two
-runs of \`npm run bench -- --only hashing --stores embedded --no-write\`.
+This run had the machine to itself. The previous page (commit da34e53) came from a run that a
+process left over from an aborted run slowed. Three changes since touch the figures: identifiers are
+hashed with the one-shot \`crypto.hash\` (commit ec1d4c6), the JetStream consumer pulls no more
+than its stage limit (2ec9c19), and the backlog also runs under a V8 heap limit.
 
-Drain, embedded. Profiles taken with \`node --cpu-prof\` of a one-million drain pointed to these
-fixes in this round (25,980 profiles/s and 38.3 CPU s per million before them):
+Drain, embedded: 49,940 profiles/s and 20.2 CPU s per million, half the target (34,460 and
+29.4 on a quiet machine before). A \`node --cpu-prof\` profile of a 300,000-profile drain at this
+commit puts about 60 % of the main thread in the store. Claims take 15 %, statements and commits
+run through Kysely 14 %, enqueue 12 %, the delivery ledger 11 % and settlement 6 %. Garbage
+collection takes 10 %; mapping, hashing and HTTP together take less than 5 %. Fixes from
+profiles in the previous round:
 
 - A claim updated every claimed row, and \`in_flight\` and \`batch_id\` sit in three indexes: about
   20 µs a row. Claimed ids now go to a temporary table on the SQLite connection, with one
@@ -33,42 +35,46 @@ What remains is the cost of writing each profile durably. Per profile, the queue
 statement per slice of rows on this machine: enqueue 8 µs, claim 5 to 7 µs, ledger 8 µs,
 delete 4 µs and commit 3 µs a row. A bare insert of an activation row into a table without
 indexes already takes 3 to 5 µs here. The target, 100,000 profiles/s, leaves 10 µs of the main
-thread per profile for all of it, SHA-256 of two identifiers (about 2 µs) included, while the
-simulator takes the other core. That does not fit a store that writes rows per profile on this
-machine. The next step would keep the payload once per enqueued request (a segment of up to
-10,000 activations) with the per-key coalescing index in memory, and record the ledger per
-batch.
+thread per profile for all of it, while the simulator takes the other core. That does not fit a
+store that writes rows per profile on this machine. The next step would keep the payload once
+per enqueued request (a segment of up to 10,000 activations) with the per-key coalescing index
+in memory, and record the ledger per batch. A 32 MB SQLite page cache gained about 5 % in two
+300,000-profile drains, within the noise between runs, and is left out.
 
-Backlog, embedded. Ten million pending: resident memory 232, 275 and 251 MB at a tenth, half and
-all of the backlog queued, and 34 MB of JavaScript heap in use after a full collection, so
-memory does not grow with the backlog. The peaks (418 MB while the partner was down, 513 MB
-draining) are garbage that V8 collects only when its heap grows: each claim of 10,000 parses
-their profiles, and the partner rejects the batch. A V8 heap limit lowers them: a one-off probe
-of one million with \`--max-old-space-size=128\` stayed between 182 and 207 MB.
-\`--capped-heap-mb\` repeats the backlog scenario under such a limit (left out of this run to save
-time). Disk: 362 MB per million. The drain after the partner came back took 309 s (32,000
-profiles/s), backoff waits included.
+Backlog, embedded. Ten million pending with V8's default heap limit: resident memory was 215, 219
+and 229 MB at a tenth, half and all of the backlog queued. The JavaScript heap in use after a full
+collection was 34 MB, so memory does not grow with the backlog. The peaks (452 MB while the
+partner was down, 494 MB draining) are garbage that V8 collects only when its heap grows: each
+claim of 10,000 parses their profiles, and the partner rejects the batch. Under
+\`--max-old-space-size=192\` the same scenario peaked at 242 MB down and 261 MB draining, which
+meets the target, and drained in 229 s instead of 169 s because V8 collects more often. The
+service does not set a heap limit itself: the live heap grows with the number of connectors
+delivering at once (each claims batches of up to 10,000), so the limit belongs to the operator
+(see "Memory" in docs/operations.md). One-off runs of the drain and the import of a million
+under \`--max-old-space-size=256\` peaked at 250 and 247 MB, the import a fifth slower. Disk:
+362 MB per million.
 
-PostgreSQL + NATS. The drain reached 6,401 profiles/s with 129 CPU s per million: each
-activation is a JetStream publish, a delivered message, an acknowledgement and a ledger upsert
-over the network to PostgreSQL. Memory grows with the backlog here: 218, 497 and 777 MB at a
-tenth, half and all of 200,000 queued, with 224 MB of heap in use. The delivering process stages
-up to 1,000,000 unacknowledged messages per connector (\`max_ack_pending\`), so it holds the whole
-backlog while the partner is down. A smaller bound would cap memory, but retries waiting for
-their backoff count against it and would stop a connector's other destinations; that trade-off
-is not settled.
+PostgreSQL + NATS. The drain reached 11,175 profiles/s with 75 CPU s per million (6,401 and 129
+before, on a busier machine): each activation is a JetStream publish, a delivered message, an
+acknowledgement and a ledger upsert over the network to PostgreSQL. The delivering process held
+90,750 messages against its stage limit of 50,000, because claimed batches did not count and the
+consumer kept 1,000 messages requested whatever the room. Now it holds at most 50,000, and the
+heap in use after a full collection at 200,000 pending fell from 224 to 159 MB. Resident memory
+still rises with the queued count: 228, 506 and 667 MB at a tenth, half and all of 200,000. Most
+of it is garbage of the enqueue. The rest includes one entry per key waiting for a retry (about
+100 bytes each, estimated from a heap snapshot), which the stage limit does not bound.
 
-- Import: rows are read in batches, their phone numbers parsed on a worker thread, and profiles
-  stored 20,000 a transaction. Per-thread CPU counters of an earlier run gave 68 µs of CPU per
-  row. The main thread took 33 (csv-parse, normalization, the upserts), the phone number worker
-  about 27 and V8's collector threads 8. Two cores therefore cap it near 30,000 rows/s, and the
-  earlier run reached 30,071. libphonenumber-js needs about 12 µs per number with the max
-  metadata, partly because it builds a new RegExp for every pattern it tests. This run measured 23,782 rows/s
-  with no change to the import path; the cause of the difference is not found. Memory is flat in
-  the file size.
+- Import: 40,186 rows/s for a million rows and 42,043 for 200,000, with peaks of 454 and 427 MB,
+  so memory is flat in the file size. Rows are read in batches, their phone numbers parsed on a
+  worker thread, and profiles stored 20,000 a transaction. In a profile of 300,000 rows, the
+  main thread spends about 26 µs a row: csv-parse 4.5, the upserts 7, normalization 4 and garbage
+  collection 6. The phone number worker spends about 20 µs on the two numbers of a row, because
+  libphonenumber-js with the max metadata builds a new RegExp for every pattern it tests. 50,000 rows/s needs 20 µs a
+  row on the main thread. The previous page's 23,782 rows/s was not reproduced on a quiet machine.
 - Hashing: the path normalizes each value, builds Meta's rows and hashes; the raw side only
-  hashes. Before commit c7f8ed0 every email went through \`normalize('NFC')\` and every phone
-  through three replaces; ASCII emails and E.164 phones now skip them.
+  hashes, one \`createHash\` per string. The path now hashes with \`crypto.hash\` (Node.js 20.12 and
+  later), which skips the Hash object, so it runs faster than that raw side. Against the one-shot
+  rate itself the path reaches 44 %: normalization and row building cost more than the digest.
 - Steady load: met on both stores; the offered rate is what the benchmark's enqueue loop
   reached in the same process.
 `;
