@@ -221,6 +221,7 @@ export function renderReport(results, context) {
     'partner simulator runs in a process of its own on the same machine, so it competes with the',
     'service for the two cores. "PostgreSQL + NATS" is the scale-out setup in one service process:',
     'PostgreSQL 127.0.0.1:5432 as the store and the JetStream queue on NATS 127.0.0.1:4222.',
+    `The import replicates ${context.importSource ?? 'the public sample export'}.`,
     '',
     '| scenario | measured | target | verdict |',
     '| --- | --- | --- | --- |',

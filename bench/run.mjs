@@ -4,10 +4,11 @@
 // --shared-drain N, --shared-backlog N, --shared-import N, --steady-seconds N,
 // --capped-heap-mb N (0 skips the backlog run under a V8 heap limit), --no-write.
 import { execSync, fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeSampleCsv } from '../dist/demo/sample-data/generate-customers.js';
 import { renderReport } from './report.mjs';
 import { prepareStore, sharedStoreUnavailable } from './stores.mjs';
 import { ROOT, startSimulatorProcess } from './support.mjs';
@@ -29,7 +30,23 @@ const { values } = parseArgs({
 });
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 const wanted = (name) => !only || only.has(name);
-const source = path.resolve(ROOT, '..', 'shared', 'data', 'customers-10000.csv');
+const source = await importSource();
+
+/**
+ * Returns the CSV the import scenario replicates: the public sample export next to the checkout,
+ * or a generated sample of 10,000 customers in the same columns when that file is missing.
+ */
+async function importSource() {
+  const publicExport = path.resolve(ROOT, '..', 'shared', 'data', 'customers-10000.csv');
+  if (existsSync(publicExport)) return { file: publicExport, label: 'the public sample export' };
+  const file = path.join(
+    mkdtempSync(path.join(os.tmpdir(), 'activator-bench-source-')),
+    'customers.csv',
+  );
+  await writeSampleCsv(file);
+
+  return { file, generated: true, label: `a generated sample (${publicExport} was not found)` };
+}
 
 /** Runs one scenario in a child process and returns what it reports. */
 function runScenario(name, options, simulatorUrl, v8Flags = []) {
@@ -88,10 +105,13 @@ async function runStore(kind, simulatorUrl) {
   }
   if (wanted('import')) {
     const rows = Number(sizes.import);
-    results.import = await run('import', { rows, source });
+    results.import = await run('import', { rows, source: source.file });
     // A fifth of the rows again: flat memory means about the same peak for both files.
     if (kind === 'embedded')
-      results.import.smaller = await run('import', { rows: Math.round(rows / 5), source });
+      results.import.smaller = await run('import', {
+        rows: Math.round(rows / 5),
+        source: source.file,
+      });
   }
   if (wanted('statistics')) results.statistics = await run('statistics', {});
 
@@ -110,6 +130,7 @@ try {
   }
 } finally {
   await simulator.stop();
+  if (source.generated) rmSync(path.dirname(source.file), { recursive: true, force: true });
 }
 
 const context = {
@@ -120,6 +141,7 @@ const context = {
   memoryGb: Math.round(os.totalmem() / 1_073_741_824),
   date: new Date().toISOString().slice(0, 10),
   skipped,
+  importSource: source.label,
 };
 const report = renderReport(results, context);
 process.stdout.write(`${report}\n`);
