@@ -68,9 +68,12 @@ of it is garbage of the enqueue. The rest includes one entry per key waiting for
   so memory is flat in the file size. Rows are read in batches, their phone numbers parsed on a
   worker thread, and profiles stored 20,000 a transaction. In a profile of 300,000 rows, the
   main thread spends about 26 µs a row: csv-parse 4.5, the upserts 7, normalization 4 and garbage
-  collection 6. The phone number worker spends about 20 µs on the two numbers of a row, because
-  libphonenumber-js with the max metadata builds a new RegExp for every pattern it tests. 50,000 rows/s needs 20 µs a
-  row on the main thread. The previous page's 23,782 rows/s was not reproduced on a quiet machine.
+  collection 6. The phone number worker spends about 20 µs on the two numbers of a row. A fifth
+  of that goes to libphonenumber-js (max metadata) building a new RegExp for every pattern it
+  tests. Together that is about 46 µs of CPU a row, so the two cores allow about 43,000 rows/s
+  at best, and 50,000 rows/s needs less than 40 µs of CPU a row. A batch of 5,000 profiles
+  instead of 20,000 per transaction was slower (34,000 rows/s). The previous page's 23,782
+  rows/s was not reproduced on a quiet machine.
 - Hashing: the path normalizes each value, builds Meta's rows and hashes; the raw side only
   hashes, one \`createHash\` per string. The path now hashes with \`crypto.hash\` (Node.js 20.12 and
   later), which skips the Hash object, so it runs faster than that raw side. Against the one-shot
