@@ -99,6 +99,10 @@ is given. Options:
 | \`--shared-drain N\`, \`--shared-backlog N\`, \`--shared-import N\` | 200,000 each | sizes on PostgreSQL + NATS |
 | \`--steady-seconds N\` | 60 | length of the steady load at 5,000 changes/s |
 | \`--capped-heap-mb N\` | 192 | V8 heap limit of the second embedded backlog run; 0 skips that run |
+| \`--cpu-prof DIR\` | none | writes a CPU profile of every scenario process under DIR, one folder per run |
+
+\`node bench/profile-summary.mjs FILE [ROWS]\` lists the functions of such a profile by self time,
+as the analysis above quotes them.
 
 Run it on a quiet machine: another process on the two cores changes every figure.
 `;

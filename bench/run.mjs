@@ -2,7 +2,8 @@
 // writes docs/benchmarks.md. Options: --only name[,name] (hashing, drain, steady, backlog,
 // import, statistics), --stores embedded[,shared], --drain N, --backlog N, --import N,
 // --shared-drain N, --shared-backlog N, --shared-import N, --steady-seconds N,
-// --capped-heap-mb N (0 skips the backlog run under a V8 heap limit), --no-write.
+// --capped-heap-mb N (0 skips the backlog run under a V8 heap limit), --cpu-prof DIR (a CPU
+// profile of each scenario process, for bench/profile-summary.mjs), --no-write.
 import { execSync, fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     'steady-seconds': { type: 'string', default: '60' },
     'capped-heap-mb': { type: 'string', default: '192' },
     'no-write': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 const only = values.only ? new Set(values.only.split(',')) : undefined;
@@ -77,10 +79,23 @@ async function runStore(kind, simulatorUrl) {
           import: values['shared-import'],
         };
   const results = {};
-  const run = async (name, options, v8Flags) => {
+  let runs = 0;
+  const run = async (name, options, v8Flags = []) => {
     const store = await prepareStore(kind);
+    runs += 1;
+    // One folder per run: each thread of the scenario process (the import's phone number worker
+    // too) writes a profile of its own there.
+    const profileFlags = values['cpu-prof']
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${path.resolve(values['cpu-prof'], `${runs}-${name}-${kind}`)}`,
+        ]
+      : [];
     try {
-      return await runScenario(name, { ...options, env: store.env }, simulatorUrl, v8Flags);
+      return await runScenario(name, { ...options, env: store.env }, simulatorUrl, [
+        ...v8Flags,
+        ...profileFlags,
+      ]);
     } finally {
       await store.remove();
     }
