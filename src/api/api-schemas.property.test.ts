@@ -725,7 +725,7 @@ async function expectRejected(request: BadRequest): Promise<void> {
     headers: { ...service.auth, 'content-type': 'application/json' },
     payload,
   });
-  // Fastify rejects a body with a `__proto__` key while parsing it, so the message can only
+  // The JSON body parser rejects a `__proto__` key before validation, so the message can only
   // name the body.
   const fields = payload.includes('"__proto__":') ? [['body']] : request.fields;
 

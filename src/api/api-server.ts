@@ -27,6 +27,7 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { journeyRoutes } from './routes/journey-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
+import { type JsonBodyError, parseJsonBody } from './json-body.js';
 import { connectorRoutes } from './routes/connector-routes.js';
 import type { SyncTokens } from '../id-sync/sync-token.js';
 import { idSyncRoutes, syncTokenRoutes } from '../id-sync/id-sync-routes.js';
@@ -90,6 +91,14 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
   const ajv = createAjv();
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
   app.setErrorHandler(handleApiError);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as JsonBodyError, undefined);
+    }
+  });
 
   await app.register(swagger, {
     openapi: {

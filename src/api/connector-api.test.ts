@@ -139,6 +139,25 @@ describe('POST /connectors', () => {
 
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toContain('not valid JSON');
+    // The parser's own detail, not a generic sentence: V8 names the position of the problem.
+    expect(response.json().message).toMatch(/position \d+/);
+  });
+
+  it.each([
+    ['__proto__', '{"type": "webhook", "__proto__": {"admin": true}}'],
+    ['constructor.prototype', '{"constructor": {"prototype": {"admin": true}}}'],
+  ])('rejects a %s key by name', async (_key, payload) => {
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/api/v1/connectors',
+      headers: { ...service.auth, 'content-type': 'application/json' },
+      payload,
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('BODY_FORBIDDEN_KEY');
+    expect(response.json().message).toContain('"__proto__" or "constructor.prototype" key');
+    expect(response.json().message).not.toContain('not valid JSON');
   });
 
   it('rejects an oversized body with 413', async () => {

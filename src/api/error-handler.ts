@@ -17,8 +17,6 @@ function errorBody(statusCode: number, code: string, message: string): ErrorBody
 }
 
 const FASTIFY_MESSAGES: Record<string, (error: FastifyError) => string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: (error) => `The body is not valid JSON: ${error.message}`,
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => 'The body is empty; send a JSON object.',
   FST_ERR_CTP_BODY_TOO_LARGE: () =>
     'The body is larger than this endpoint accepts; send less data per request.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: (error) =>
