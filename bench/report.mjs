@@ -109,6 +109,18 @@ Run it on a quiet machine: another process on the two cores changes every figure
 
 const count = (value) => value.toLocaleString('en');
 
+/** Compares with the createHash rate the target names, and with the one-shot rate if measured. */
+function hashingVerdict(ratio, oneShotRatio) {
+  const verdict = ratio >= 0.7 ? 'met' : `missed by ${fixed((0.7 - ratio) * 100)} points`;
+  if (oneShotRatio === undefined) return verdict;
+  const oneShot =
+    oneShotRatio >= 0.7
+      ? 'met against crypto.hash too'
+      : `missed against crypto.hash by ${fixed((0.7 - oneShotRatio) * 100)} points`;
+
+  return `${verdict} against createHash; ${oneShot}`;
+}
+
 function hashingRow({ pathPerSecond, rawPerSecond, ratio, oneShotPerSecond, oneShotRatio }) {
   const oneShot =
     oneShotPerSecond === undefined
@@ -119,7 +131,7 @@ function hashingRow({ pathPerSecond, rawPerSecond, ratio, oneShotPerSecond, oneS
     'Hashing path (format + SHA-256, Meta mapping)',
     `${count(pathPerSecond)} ids/s vs raw createHash ${count(rawPerSecond)} ids/s = ${fixed(ratio * 100)} %${oneShot}`,
     '≥ 70 % of raw',
-    ratio >= 0.7 ? 'met' : `missed by ${fixed((0.7 - ratio) * 100)} points`,
+    hashingVerdict(ratio, oneShotRatio),
   );
 }
 
@@ -228,7 +240,7 @@ export function renderReport(results, context) {
     'partner simulator runs in a process of its own on the same machine, so it competes with the',
     'service for the two cores. "PostgreSQL + NATS" is the scale-out setup in one service process:',
     'PostgreSQL 127.0.0.1:5432 as the store and the JetStream queue on NATS 127.0.0.1:4222.',
-    `The import replicates ${context.importSource ?? 'the public sample export'}.`,
+    ...(context.importSource ? [`The import replicates ${context.importSource}.`] : []),
     '',
     '| scenario | measured | target | verdict |',
     '| --- | --- | --- | --- |',

@@ -32,7 +32,7 @@ const { values } = parseArgs({
 });
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 const wanted = (name) => !only || only.has(name);
-const source = await importSource();
+const source = wanted('import') ? await importSource() : undefined;
 
 /**
  * Returns the CSV the import scenario replicates: the public sample export next to the checkout,
@@ -145,7 +145,7 @@ try {
   }
 } finally {
   await simulator.stop();
-  if (source.generated) rmSync(path.dirname(source.file), { recursive: true, force: true });
+  if (source?.generated) rmSync(path.dirname(source.file), { recursive: true, force: true });
 }
 
 const context = {
@@ -156,7 +156,7 @@ const context = {
   memoryGb: Math.round(os.totalmem() / 1_073_741_824),
   date: new Date().toISOString().slice(0, 10),
   skipped,
-  importSource: source.label,
+  importSource: source?.label,
 };
 const report = renderReport(results, context);
 process.stdout.write(`${report}\n`);

@@ -64,4 +64,12 @@ describe('service close', () => {
     // The client's idle timeout is 10 s, so a connection closed within 5 s was closed by close().
     await expect.poll(() => openConnections(simulator!.server), { timeout: 5_000 }).toBe(0);
   });
+
+  it('closes a second time without error', async () => {
+    service = await startTestService();
+    await service.dispose();
+
+    await expect(service.close()).resolves.toBeUndefined();
+    service = undefined;
+  });
 });

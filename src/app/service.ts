@@ -93,6 +93,7 @@ export async function createService(
     httpsProxy: config.httpsProxy,
     noProxy: config.noProxy,
   });
+  let partnerClosed: Promise<void> | undefined;
   const contexts = new ConnectorContextFactory({
     instrument: metrics.instrumentPartnerClient,
     secretBox,
@@ -209,7 +210,10 @@ export async function createService(
       await app.close();
       // Lets a request still in flight end (at the partner timeout at most), then closes the
       // idle keep-alive connections, which would otherwise stay open for their idle timeout.
-      await partnerDispatcher.close();
+      // undici 7.30 rejects the close of a closed Agent (ClientDestroyedError), so a second
+      // call awaits the first close instead.
+      partnerClosed ??= partnerDispatcher.close();
+      await partnerClosed;
       await store.close();
     },
   };

@@ -29,6 +29,8 @@ export interface BoundedPullOptions {
   onStopped: (error: unknown) => void;
   isConnectionClosed: () => boolean;
   logger: Logger;
+  /** How long an unfilled pull request stays open on the server. Default 30 s. */
+  pullExpiresMs?: number;
 }
 
 /** An error thrown by `onMessage`. It ends the loop instead of being retried. */
@@ -106,16 +108,22 @@ export class BoundedPull {
   async #pullOnce(count: number): Promise<void> {
     const messages = await this.options.consumer.fetch({
       max_messages: count,
-      expires: PULL_EXPIRES_MS,
+      expires: this.options.pullExpiresMs ?? PULL_EXPIRES_MS,
     });
     this.#messages = messages;
     if (this.#stopped) messages.stop();
+    let delivered = 0;
     for await (const message of messages) {
       try {
         this.options.onMessage(message);
       } catch (error) {
         throw new MessageHandlerError(error);
       }
+      delivered += 1;
+      // The request is complete, so unless a reconnect sent it again, the iterator ends next
+      // and `#run` waits for room. Waiting here would keep the fetch's heartbeat monitor running
+      // with no request open on the server, and two missed heartbeats fail the fetch.
+      if (delivered === count) continue;
       // NOTE: after a reconnect, @nats-io/jetstream 3.4 sends the open pull request again in
       // full, so one request can deliver more than `count`. The loop then waits here for room
       // while the rest stays in the client's buffer.
