@@ -126,7 +126,7 @@ describe('deleting a connector with queued work', () => {
     const worker = await deployment.startWorker({ leaseMs: 3_000 });
     await waitFor(
       "the worker to drop the deleted connector's activations",
-      () => worker.logged('activations of a deleted connector dropped').length === 1,
+      () => worker.logged('activations of a deleted connector dropped').length > 0,
     );
     const kept = await createMetaAudience('Kept', 'kept');
     await call('POST', '/profiles', {
@@ -140,6 +140,8 @@ describe('deleting a connector with queued work', () => {
       async () => (await simulator.audienceCounts(kept.partnerAudience)).memberCount === 1,
       15_000,
     );
+    // Dropped once: the ticks since then no longer find the deleted connector.
+    expect(worker.logged('activations of a deleted connector dropped')).toHaveLength(1);
   }, 60_000);
 });
 

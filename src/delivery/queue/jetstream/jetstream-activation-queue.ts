@@ -205,6 +205,12 @@ export class JetStreamActivationQueue implements ActivationQueue {
       .delete(this.names.stream, this.#consumerName(connectorId))
       .catch(ignoreNotFound);
     this.#ensuredConsumers.delete(connectorId);
+    // The cached list would name the connector again at the next tick, which would drop its
+    // (now empty) work a second time.
+    if (this.#consumerList) {
+      const ids = this.#consumerList.ids.filter((id) => id !== connectorId);
+      this.#consumerList = { ...this.#consumerList, ids };
+    }
   }
 
   #arrive(adopted: Adopted, message: JsMsg): void {
