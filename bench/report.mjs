@@ -14,7 +14,7 @@ process left over from an aborted run slowed. Three changes since touch the figu
 hashed with the one-shot \`crypto.hash\` (commit ec1d4c6), the JetStream consumer pulls no more
 than its stage limit (2ec9c19), and the backlog also runs under a V8 heap limit.
 
-Drain, embedded: 49,940 profiles/s and 20.2 CPU s per million, half the target (34,460 and
+Drain, embedded: 50,513 profiles/s and 20.0 CPU s per million, half the target (34,460 and
 29.4 on a quiet machine before). A \`node --cpu-prof\` profile of a 300,000-profile drain at this
 commit puts about 60 % of the main thread in the store. Claims take 15 %, statements and commits
 run through Kysely 14 %, enqueue 12 %, the delivery ledger 11 % and settlement 6 %. Garbage
@@ -41,30 +41,30 @@ per enqueued request (a segment of up to 10,000 activations) with the per-key co
 in memory, and record the ledger per batch. A 32 MB SQLite page cache gained about 5 % in two
 300,000-profile drains, within the noise between runs, and is left out.
 
-Backlog, embedded. Ten million pending with V8's default heap limit: resident memory was 215, 219
-and 229 MB at a tenth, half and all of the backlog queued. The JavaScript heap in use after a full
-collection was 34 MB, so memory does not grow with the backlog. The peaks (452 MB while the
-partner was down, 494 MB draining) are garbage that V8 collects only when its heap grows: each
+Backlog, embedded. Ten million pending with V8's default heap limit: resident memory was 229, 279
+and 233 MB at a tenth, half and all of the backlog queued. The JavaScript heap in use after a full
+collection was 34 MB, so memory does not grow with the backlog. The peaks (424 MB while the
+partner was down, 502 MB draining) are garbage that V8 collects only when its heap grows: each
 claim of 10,000 parses their profiles, and the partner rejects the batch. Under
-\`--max-old-space-size=192\` the same scenario peaked at 242 MB down and 261 MB draining, which
-meets the target, and drained in 229 s instead of 169 s because V8 collects more often. The
+\`--max-old-space-size=192\` the same scenario peaked at 248 MB down and 257 MB draining, which
+meets the target, and drained in 186 s instead of 163 s because V8 collects more often. The
 service does not set a heap limit itself: the live heap grows with the number of connectors
 delivering at once (each claims batches of up to 10,000), so the limit belongs to the operator
 (see "Memory" in docs/operations.md). One-off runs of the drain and the import of a million
-under \`--max-old-space-size=256\` peaked at 250 and 247 MB, the import a fifth slower. Disk:
+under \`--max-old-space-size=256\` peaked at 250 and 247 MB, the import about 15 % slower. Disk:
 362 MB per million.
 
-PostgreSQL + NATS. The drain reached 11,175 profiles/s with 75 CPU s per million (6,401 and 129
+PostgreSQL + NATS. The drain reached 11,504 profiles/s with 76 CPU s per million (6,401 and 129
 before, on a busier machine): each activation is a JetStream publish, a delivered message, an
 acknowledgement and a ledger upsert over the network to PostgreSQL. The delivering process held
 90,750 messages against its stage limit of 50,000, because claimed batches did not count and the
 consumer kept 1,000 messages requested whatever the room. Now it holds at most 50,000, and the
-heap in use after a full collection at 200,000 pending fell from 224 to 159 MB. Resident memory
-still rises with the queued count: 228, 506 and 667 MB at a tenth, half and all of 200,000. Most
+heap in use after a full collection at 200,000 pending fell from 224 to 158 MB. Resident memory
+still rises with the queued count: 216, 511 and 690 MB at a tenth, half and all of 200,000. Most
 of it is garbage of the enqueue. The rest includes one entry per key waiting for a retry (about
 100 bytes each, estimated from a heap snapshot), which the stage limit does not bound.
 
-- Import: 40,186 rows/s for a million rows and 42,043 for 200,000, with peaks of 454 and 427 MB,
+- Import: 38,357 rows/s for a million rows and 41,034 for 200,000, with peaks of 450 and 429 MB,
   so memory is flat in the file size. Rows are read in batches, their phone numbers parsed on a
   worker thread, and profiles stored 20,000 a transaction. In a profile of 300,000 rows, the
   main thread spends about 26 µs a row: csv-parse 4.5, the upserts 7, normalization 4 and garbage
