@@ -1,11 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../store/store.js';
-import type {
-  ActivationQueue,
-  ActivationRequest,
-  ClaimedBatch,
-  Settlement,
-} from './activation-queue.js';
+import type { ActivationQueue, ClaimedBatch, Settlement } from './activation-queue.js';
+import { activationRequest as request } from '../../test-support/activation-request.js';
 
 /** A queue under test, with the store its settlements commit in. */
 export interface QueueUnderTest {
@@ -14,18 +10,6 @@ export interface QueueUnderTest {
   /** Waits until the queue has taken in what was enqueued (a queue fed by a server). */
   caughtUp?(connectorId: string): Promise<void>;
   dispose(): Promise<void>;
-}
-
-function request(profileId: string, change: Partial<ActivationRequest> = {}): ActivationRequest {
-  return {
-    connectorId: 'c1',
-    destination: { customAudienceId: '111' },
-    destinationKey: '111',
-    profileId,
-    operation: 'add',
-    profile: { identifiers: { email: [`${profileId}@example.com`] } },
-    ...change,
-  };
 }
 
 /** The behaviour every activation queue implementation must have. */

@@ -3,22 +3,12 @@ import { createLogger } from '../../log/logger.js';
 import { openPostgresStore } from '../../store/postgres/open-postgres-store.js';
 import type { Store } from '../../store/store.js';
 import { createTestDatabase } from '../../test-support/postgres-database.js';
-import type { ActivationQueue, ActivationRequest } from './activation-queue.js';
+import type { ActivationQueue } from './activation-queue.js';
 import { SqlActivationQueue } from './sql-activation-queue.js';
+import { activationRequest as request } from '../../test-support/activation-request.js';
 
 // The queue in the store serves one delivering process. These tests show what goes wrong when
 // two share it, which is why `activator worker` and `serve --no-workers` require NATS_URL.
-
-function request(profileId: string): ActivationRequest {
-  return {
-    connectorId: 'c1',
-    destination: { customAudienceId: '111' },
-    destinationKey: '111',
-    profileId,
-    operation: 'add',
-    profile: { identifiers: { email: [`${profileId}@example.com`] } },
-  };
-}
 
 describe('PostgreSQL queue shared by two worker processes', () => {
   const now = 1_000_000;

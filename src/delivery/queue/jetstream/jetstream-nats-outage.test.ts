@@ -6,22 +6,12 @@ import type { Store } from '../../../store/store.js';
 import { OwnNatsServer } from '../../../test-support/own-nats-server.js';
 import { createTestDatabase } from '../../../test-support/postgres-database.js';
 import { waitFor } from '../../../test-support/simulator-client.js';
-import type { ActivationRequest, ClaimedBatch, Settlement } from '../activation-queue.js';
+import type { ClaimedBatch, Settlement } from '../activation-queue.js';
 import { JetStreamActivationQueue } from './jetstream-activation-queue.js';
+import { activationRequest as request } from '../../../test-support/activation-request.js';
 
 // NATS goes away between the commit of a settlement and its acknowledgement. The server is
 // this test's own, so killing it touches no other test.
-
-function request(profileId: string): ActivationRequest {
-  return {
-    connectorId: 'c1',
-    destination: { customAudienceId: '111' },
-    destinationKey: '111',
-    profileId,
-    operation: 'add',
-    profile: { identifiers: { email: [`${profileId}@example.com`] } },
-  };
-}
 
 describe('JetStream queue when NATS fails after a commit', () => {
   const logger = createLogger('silent');

@@ -9,6 +9,7 @@ import { createTestDatabase } from '../../../test-support/postgres-database.js';
 import { waitFor } from '../../../test-support/simulator-client.js';
 import type { ActivationRequest, ClaimedBatch, Settlement } from '../activation-queue.js';
 import { JetStreamActivationQueue } from './jetstream-activation-queue.js';
+import { activationRequest as request } from '../../../test-support/activation-request.js';
 
 // The server's count of messages delivered to the consumer and not yet acknowledged is the
 // number of messages in the process, as long as no retry has been handed back with a delay.
@@ -17,17 +18,6 @@ const STAGE_LIMIT = 100;
 const BACKLOG = 1_000;
 /** How long a check samples the server's count after the process could have pulled more. */
 const SAMPLE_MS = 500;
-
-function request(profileId: string): ActivationRequest {
-  return {
-    connectorId: 'c1',
-    destination: { customAudienceId: '111' },
-    destinationKey: '111',
-    profileId,
-    operation: 'add',
-    profile: { identifiers: { email: [`${profileId}@example.com`] } },
-  };
-}
 
 function backlog(count: number): ActivationRequest[] {
   return Array.from({ length: count }, (_, index) => request(`p${index}`));

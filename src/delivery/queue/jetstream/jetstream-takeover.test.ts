@@ -5,8 +5,9 @@ import { openPostgresStore } from '../../../store/postgres/open-postgres-store.j
 import type { Store } from '../../../store/store.js';
 import { connectTestNats, uniqueStreamNames } from '../../../test-support/nats-streams.js';
 import { createTestDatabase } from '../../../test-support/postgres-database.js';
-import type { ActivationRequest, ClaimedBatch, Settlement } from '../activation-queue.js';
+import type { ClaimedBatch, Settlement } from '../activation-queue.js';
 import { JetStreamActivationQueue } from './jetstream-activation-queue.js';
+import { activationRequest as request } from '../../../test-support/activation-request.js';
 
 // Two processes on one store and one stream: the first delivers connector c1 and dies,
 // and the second takes c1 over. Each "process" is a queue on its own NATS connection.
@@ -14,18 +15,6 @@ import { JetStreamActivationQueue } from './jetstream-activation-queue.js';
 interface Process {
   connection: NatsConnection;
   queue: JetStreamActivationQueue;
-}
-
-function request(profileId: string, change: Partial<ActivationRequest> = {}): ActivationRequest {
-  return {
-    connectorId: 'c1',
-    destination: { customAudienceId: '111' },
-    destinationKey: '111',
-    profileId,
-    operation: 'add',
-    profile: { identifiers: { email: [`${profileId}@example.com`] } },
-    ...change,
-  };
 }
 
 describe('JetStream queue across a takeover', () => {
