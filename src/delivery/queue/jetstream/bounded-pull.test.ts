@@ -42,7 +42,7 @@ describe('BoundedPull', () => {
   let jsm: JetStreamManager;
   let js: JetStreamClient;
   let pull: BoundedPull | undefined;
-  let kept: JsMsg[];
+  let heldMessages: JsMsg[];
   let stopped: unknown[];
   let log: ReturnType<typeof capturedLogger>;
 
@@ -56,7 +56,7 @@ describe('BoundedPull', () => {
       durable_name: CONSUMER,
       ack_policy: AckPolicy.Explicit,
     });
-    kept = [];
+    heldMessages = [];
     stopped = [];
     log = capturedLogger();
   });
@@ -79,8 +79,8 @@ describe('BoundedPull', () => {
       consumer: await js.consumers.get(names.stream, CONSUMER),
       connectorId: 'c1',
       limit: LIMIT,
-      heldCount: () => kept.length,
-      onMessage: (message) => kept.push(message),
+      heldCount: () => heldMessages.length,
+      onMessage: (message) => heldMessages.push(message),
       onStopped: (error) => stopped.push(error),
       isConnectionClosed: () => connection.isClosed(),
       logger: log.logger,
@@ -89,9 +89,9 @@ describe('BoundedPull', () => {
     pull.start();
   }
 
-  function settleKept(): void {
-    for (const message of kept) message.ack();
-    kept = [];
+  function settleHeld(): void {
+    for (const message of heldMessages) message.ack();
+    heldMessages = [];
   }
 
   async function openPullRequests(): Promise<number> {
@@ -101,12 +101,12 @@ describe('BoundedPull', () => {
   it('refills without failing after a full stage', async () => {
     await publish(2 * LIMIT);
     await startPull();
-    await waitFor('the stage to fill', () => kept.length === LIMIT);
+    await waitFor('the stage to fill', () => heldMessages.length === LIMIT);
     // Several idle heartbeat intervals pass with the stage full and nothing settled.
     await sleep(4 * PULL_EXPIRES_MS);
 
-    settleKept();
-    await waitFor('the freed room to refill', () => kept.length === LIMIT);
+    settleHeld();
+    await waitFor('the freed room to refill', () => heldMessages.length === LIMIT);
 
     // Waiting inside a finished fetch fails it on missed heartbeats, which logs a warning.
     expect(log.warnings()).toEqual([]);
@@ -120,7 +120,7 @@ describe('BoundedPull', () => {
 
     await publish(1);
 
-    await waitFor('the message', () => kept.length === 1);
+    await waitFor('the message', () => heldMessages.length === 1);
   });
 
   it('leaves no pull request open after stop', async () => {
@@ -133,13 +133,13 @@ describe('BoundedPull', () => {
     await waitFor('the pull request to close', async () => (await openPullRequests()) === 0);
     await publish(1);
     await sleep(200);
-    expect(kept).toEqual([]);
+    expect(heldMessages).toEqual([]);
   });
 
   it('stops promptly while the stage is full', async () => {
     await publish(2 * LIMIT);
     await startPull(60_000);
-    await waitFor('the stage to fill', () => kept.length === LIMIT);
+    await waitFor('the stage to fill', () => heldMessages.length === LIMIT);
 
     const stopping = Date.now();
     await pull!.stop();
@@ -148,6 +148,6 @@ describe('BoundedPull', () => {
     // A stop that waited for the open request to expire would take 60 s.
     expect(Date.now() - stopping).toBeLessThan(10_000);
     expect(await openPullRequests()).toBe(0);
-    expect(kept).toHaveLength(LIMIT);
+    expect(heldMessages).toHaveLength(LIMIT);
   });
 });
