@@ -88,13 +88,17 @@ export function wireObservability(parts: ObservabilityParts) {
     },
   ];
 
+  // undici rejects closing a closed Agent, so a second close() awaits the first one's result.
+  let dispatcherClosed: Promise<void> | undefined;
+
   return {
     observer,
     routes: observabilityRoutes({ metrics, readinessChecks, openAlerts, logger }),
     async close() {
       await monitor?.stop();
       await notifier?.close();
-      await dispatcher?.close();
+      dispatcherClosed ??= dispatcher?.close();
+      await dispatcherClosed;
     },
   };
 }

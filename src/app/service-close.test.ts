@@ -72,4 +72,15 @@ describe('service close', () => {
     await expect(service.close()).resolves.toBeUndefined();
     service = undefined;
   });
+
+  it('closes twice with an alert webhook', async () => {
+    service = await startTestService({
+      ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/alerts',
+      ALERT_WEBHOOK_SECRET: 'alert-webhook-secret-0123',
+    });
+    await service.dispose();
+
+    await expect(service.close()).resolves.toBeUndefined();
+    service = undefined;
+  });
 });
