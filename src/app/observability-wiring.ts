@@ -3,7 +3,7 @@ import { observabilityRoutes } from '../api/routes/observability-routes.js';
 import type { Config } from '../config/config.js';
 import type { DeliveryObserver } from '../delivery/delivery-observer.js';
 import type { Logger } from '../log/logger.js';
-import { createOutboundDispatcher } from '../net/partner-http-client.js';
+import { closeOnce, createOutboundDispatcher } from '../net/partner-http-client.js';
 import { AlertMonitor } from '../observability/alerts/alert-monitor.js';
 import { WebhookAlertNotifier } from '../observability/alerts/alert-notifier.js';
 import { readConnectorStates } from '../observability/connector-states.js';
@@ -88,8 +88,7 @@ export function wireObservability(parts: ObservabilityParts) {
     },
   ];
 
-  // undici rejects closing a closed Agent, so a second close() awaits the first one's result.
-  let dispatcherClosed: Promise<void> | undefined;
+  const closeDispatcher = closeOnce(dispatcher);
 
   return {
     observer,
@@ -97,8 +96,7 @@ export function wireObservability(parts: ObservabilityParts) {
     async close() {
       await monitor?.stop();
       await notifier?.close();
-      dispatcherClosed ??= dispatcher?.close();
-      await dispatcherClosed;
+      await closeDispatcher();
     },
   };
 }

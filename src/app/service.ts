@@ -19,7 +19,7 @@ import { PendingConfirmations } from '../delivery/pending-confirmations.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from '../delivery/retry-policy.js';
 import { SyncTokens } from '../id-sync/sync-token.js';
 import type { Logger } from '../log/logger.js';
-import { createOutboundDispatcher } from '../net/partner-http-client.js';
+import { closeOnce, createOutboundDispatcher } from '../net/partner-http-client.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { loadSecretKey } from '../secrets/secret-key.js';
 import { ErrorSampleRepository } from '../statistics/error-sample-repository.js';
@@ -93,7 +93,7 @@ export async function createService(
     httpsProxy: config.httpsProxy,
     noProxy: config.noProxy,
   });
-  let partnerClosed: Promise<void> | undefined;
+  const closePartnerDispatcher = closeOnce(partnerDispatcher);
   const contexts = new ConnectorContextFactory({
     instrument: metrics.instrumentPartnerClient,
     secretBox,
@@ -210,10 +210,7 @@ export async function createService(
       await app.close();
       // Lets a request still in flight end (at the partner timeout at most), then closes the
       // idle keep-alive connections, which would otherwise stay open for their idle timeout.
-      // undici 7.30 rejects the close of a closed Agent (ClientDestroyedError), so a second
-      // call awaits the first close instead.
-      partnerClosed ??= partnerDispatcher.close();
-      await partnerClosed;
+      await closePartnerDispatcher();
       await store.close();
     },
   };

@@ -186,3 +186,17 @@ function toPartnerRequestError(error: unknown, signal: AbortSignal, timeoutMs: n
 
   return new PartnerRequestError('connection', `connection failed: ${code ?? reason}`);
 }
+
+/**
+ * Returns a function that closes `dispatcher` once: a later call awaits the first close,
+ * because undici 7 rejects closing a closed Agent with ClientDestroyedError.
+ */
+export function closeOnce(dispatcher: Dispatcher | undefined): () => Promise<void> {
+  let closed: Promise<void> | undefined;
+
+  return () => {
+    closed ??= dispatcher?.close() ?? Promise.resolve();
+
+    return closed;
+  };
+}
